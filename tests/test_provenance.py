@@ -1,0 +1,84 @@
+"""Every fact in the graph is traceable to the passage of the source that states it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Namespace, URIRef
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "ttl"
+SOURCE = ROOT / "data" / "sources" / "chapter-2-3.txt"
+CKG = Namespace("https://w3id.org/clusterkg/ont#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ID = "https://w3id.org/clusterkg/id/"
+WHITESPACE = re.compile(r"\s+")  # \s covers U+3000 and line breaks
+
+# Resources that carry no fact of their own: the document structure.
+STRUCTURAL = {CKG.Section, CKG.Footnote, CKG.Slide, CKG.Evidence, CKG.ExternalLink}
+
+
+def normalise(text: str) -> str:
+    """The only normalisation allowed: drop the white space the text extraction put inside sentences."""
+    return WHITESPACE.sub("", text)
+
+
+@cache
+def source_text() -> str:
+    return normalise(SOURCE.read_text(encoding="utf-8"))
+
+
+@cache
+def data_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(DATA.glob("**/*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def quotes() -> list[str]:
+    return sorted({str(q) for q in data_graph().objects(None, OA.exact)})
+
+
+def test_the_source_text_is_the_shared_seed() -> None:
+    assert "クラスターについて" in source_text()
+
+
+@pytest.mark.parametrize("quote", quotes())
+def test_every_quote_occurs_in_the_source(quote: str) -> None:
+    assert normalise(quote), "empty quote"
+    assert normalise(quote) in source_text(), f"quote not found in data/sources/: {quote!r}"
+
+
+def fact_bearing_resources() -> list[URIRef]:
+    graph = data_graph()
+    typed = {
+        s
+        for s, t in graph.subject_objects(RDF.type)
+        if isinstance(s, URIRef) and str(s).startswith(ID) and t not in STRUCTURAL
+    }
+    return sorted(typed)
+
+
+def test_every_fact_bearing_resource_has_provenance() -> None:
+    graph = data_graph()
+    missing = [
+        str(s)
+        for s in fact_bearing_resources()
+        if not any(
+            (e, OA.exact, None) in graph and (e, CKG.inPassage, None) in graph
+            for e in graph.objects(s, CKG.evidence)
+        )
+    ]
+    assert not missing, f"{len(missing)} resources without evidence (quote + passage): {missing[:20]}"
+
+
+def test_every_evidence_points_to_a_known_passage() -> None:
+    graph = data_graph()
+    passages = set(graph.subjects(RDF.type, CKG.Section)) | set(graph.subjects(RDF.type, CKG.Slide))
+    passages |= set(graph.subjects(RDF.type, CKG.Footnote))
+    unknown = {str(p) for p in graph.objects(None, CKG.inPassage) if p not in passages}
+    assert not unknown, f"evidence points to passages that do not exist: {sorted(unknown)}"
