@@ -206,33 +206,56 @@ HEADER = """\
 # data/links/entity-map.csv by `clusterkg links generate`: edit those files, not this one.
 # NUTS codes are codes of the NUTS 2006 classification (ckg:nuts2006Code).
 # See docs/linking.md for the choice of predicate per scheme.
-
-@prefix ckg:  <https://w3id.org/clusterkg/ont#> .
-@prefix owl:  <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
+TURTLE_PREFIXES = {
+    "ckg": "https://w3id.org/clusterkg/ont#",
+    "cko": ID + "org/",
+    "ckp": ID + "place/",
+    "cklink": str(LINK),
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "wd": "http://www.wikidata.org/entity/",
+    "dbr": "http://dbpedia.org/resource/",
+}
+LOCAL_NAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def turtle_term(term: Node) -> str:
+    """A term as Turtle, abbreviated with the prefixes of links.ttl where the local name allows.
+
+    >>> turtle_term(URIRef("https://w3id.org/clusterkg/id/place/berlin"))
+    'ckp:berlin'
+    >>> turtle_term(URIRef("https://sws.geonames.org/2950159/"))
+    '<https://sws.geonames.org/2950159/>'
+    """
+    if term == RDF.type:
+        return "a"
+    if isinstance(term, URIRef):
+        for prefix, namespace in TURTLE_PREFIXES.items():
+            local = str(term)[len(namespace) :]
+            if str(term).startswith(namespace) and LOCAL_NAME.match(local):
+                return f"{prefix}:{local}"
+    return term.n3()
 
 
 def links_turtle(links: Iterable[Link]) -> str:
     """Deterministic Turtle: the links grouped by resource, then one block per link record."""
     links = sorted(links, key=lambda k: (str(k.resource), k.verified.scheme, k.verified.identifier))
-    blocks = [HEADER]
+    prefixes = "".join(f"@prefix {p}: <{n}> .\n" for p, n in TURTLE_PREFIXES.items())
+    blocks = [HEADER + "\n" + prefixes]
     for resource in sorted({k.resource for k in links}):
         own = [k for k in links if k.resource == resource]
-        body = " ;\n    ".join(f"{k.predicate} {k.object.n3()}" for k in own)
-        blocks.append(f"<{resource}>\n    {body} .\n")
+        blocks.append(_block(resource, [(PREDICATES[k.predicate], k.object) for k in own]))
     for link in links:
-        triples = [t for t in link_triples(link) if t[0] == link.record]
-        body = " ;\n    ".join(_po(p, o) for _, p, o in triples)
-        blocks.append(f"<{link.record}>\n    {body} .\n")
+        triples = [(p, o) for s, p, o in link_triples(link) if s == link.record]
+        blocks.append(_block(link.record, triples))
     return "\n".join(blocks)
 
 
-def _po(predicate: Node, obj: Node) -> str:
-    names = {RDF.type: "a", RDFS.label: "rdfs:label", RDFS.comment: "rdfs:comment"}
-    name = names.get(predicate) or "ckg:" + str(predicate)[len(str(CKG)) :]
-    return f"{name} {obj.n3()}"
+def _block(subject: Node, pairs: list[tuple[Node, Node]]) -> str:
+    body = " ;\n    ".join(f"{turtle_term(p)} {turtle_term(o)}" for p, o in pairs)
+    return f"{turtle_term(subject)}\n    {body} .\n"
 
 
 def generate(root: Path) -> str:
