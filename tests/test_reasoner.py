@@ -33,7 +33,9 @@ def reason(paths: Iterable[Path], workdir: Path) -> Verdict:
     ontology = world.get_ontology(ntriples.as_uri()).load(format="ntriples")
     try:
         with ontology:
-            sync_reasoner(world, infer_property_values=False, debug=0)
+            # xsd:date, xsd:gYearMonth and xsd:gYear are outside the OWL 2 datatype map; HermiT ignores such
+            # literals (their form is checked by the SHACL shapes instead).
+            sync_reasoner(world, infer_property_values=False, ignore_unsupported_datatypes=True, debug=0)
     except OwlReadyInconsistentOntologyError:
         return Verdict(consistent=False, unsatisfiable=())
     unsatisfiable = tuple(sorted(c.iri for c in world.inconsistent_classes() if c.iri != OWL_NOTHING))
