@@ -1,0 +1,46 @@
+# make run   - create .venv, install, build the store from the sources, serve on http://127.0.0.1:8000
+# make test  - create .venv, install, run the checks and the whole test suite
+# make check - ruff (lint + format) and mypy
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test check install build serve system-deps clean
+
+run: install
+	$(BIN)/clusterkg build
+	$(BIN)/clusterkg serve
+
+test: install check system-deps
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+build: install
+	$(BIN)/clusterkg build
+
+serve: install
+	$(BIN)/clusterkg serve
+
+# System packages some tests need (Chromium for the browser test, Java for the OWL reasoner).
+# Installs them when run as root with apt-get; otherwise lists what is missing (those tests then skip).
+system-deps:
+	@bash .ci/system-deps
+
+clean:
+	rm -rf $(VENV) var build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m clusterkg`` is the ``clusterkg`` command."""
+
+from .cli import main
+
+main()

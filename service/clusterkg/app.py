@@ -1,0 +1,106 @@
+"""The application factory: settings, store, routers, middleware and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from . import __version__
+from .config import Settings
+from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
+from .logging import AccessLogMiddleware, configure
+from .resources import locate
+from .routes import health, pages, sparql
+from .store import Store, open_store
+from .store.build import build
+from .store.embedded import EmbeddedStore
+
+log = logging.getLogger("clusterkg.app")
+
+#: The routers every app includes. A feature adds its own ``APIRouter`` here.
+ROUTERS = (sparql.router, health.router, pages.router)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """A ready-to-serve app. Without ``store``, opens the one ``settings`` describe; either way the app
+    starts it at startup (building the embedded store from the sources when they changed) and closes it
+    at shutdown."""
+    settings = settings or Settings()
+    configure(settings.log_level)
+    the_store = store or open_store(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        start_store(the_store, settings)
+        try:
+            yield
+        finally:
+            the_store.close()
+
+    app = FastAPI(
+        title="ClusterKG",
+        version=__version__,
+        description="A SPARQL 1.1 endpoint over the ClusterKG knowledge graph of industrial-cluster policy.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    for router in ROUTERS:
+        app.include_router(router)
+    pages.mount_static(app)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["X-ClusterKG-Truncated", "X-ClusterKG-Result-Count"],
+        )
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def start_store(store: Store, settings: Settings) -> None:
+    store.start()
+    if isinstance(store, EmbeddedStore) and not store.read_only and settings.build_on_start:
+        report = build(store, locate(settings.source_dir))
+        log.info("store %s: %s", store.description, report.summary())
+
+
+def error_response(error: ClusterKGError) -> JSONResponse:
+    """The only place an error becomes an HTTP response: ``{"error": code, "message": ..., ...}``."""
+    return JSONResponse(error.to_json(), status_code=error.status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ClusterKGError)
+    async def on_error(request: Request, error: ClusterKGError) -> JSONResponse:
+        return error_response(error)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return error_response(NotFound(f"Nothing at {request.url.path}."))
+        if error.status_code == 405:
+            return error_response(MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}."))
+        return error_response(HTTPError(error.status_code, str(error.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return error_response(BadParameter(f"Invalid request: {problems}"))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s: %r", request.method, request.url.path, error)
+        return error_response(ClusterKGError("An internal error occurred; it has been logged."))

@@ -1,0 +1,58 @@
+"""The service's settings: one pydantic-settings class, read from ``CLUSTERKG_*`` environment variables.
+
+Built by the app factory and the CLI (never at import time), so tests and commands can pass their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+def default_data_dir() -> Path:
+    """``./var/store`` relative to the working directory: ``make run`` keeps the store inside the checkout."""
+    return Path("var") / "store"
+
+
+class Settings(BaseSettings):
+    """Every setting can be given as ``CLUSTERKG_<NAME>`` (for example ``CLUSTERKG_QUERY_TIMEOUT=5``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CLUSTERKG_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Directory of the embedded store.")
+    source_dir: Path | None = Field(
+        default=None,
+        description="Directory holding ontology/, data/ttl/ and queries/ (default: the checkout or wheel).",
+    )
+    sparql_endpoint: str | None = Field(default=None, description="Remote SPARQL 1.1 query endpoint URL.")
+    sparql_update_endpoint: str | None = Field(default=None, description="Remote SPARQL 1.1 update endpoint URL.")
+    sparql_gsp_endpoint: str | None = Field(default=None, description="Remote Graph Store Protocol endpoint URL.")
+    sparql_user: str | None = None
+    sparql_password: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    query_timeout: float = Field(default=30.0, gt=0, description="Seconds a query may run.")
+    max_query_length: int = Field(default=100_000, gt=0, description="Characters in a query.")
+    max_body_bytes: int = Field(default=10_000_000, gt=0, description="Bytes in a request body.")
+    max_result_rows: int = Field(default=100_000, gt=0, description="Rows (or triples) in a result.")
+    query_workers: int = Field(default=2, ge=1, le=64, description="Query worker processes (embedded store).")
+    service_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: LogLevel = "info"
+    build_on_start: bool = Field(default=True, description="Build the embedded store at startup when sources changed.")
+
+    @field_validator("service_allowlist", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.sparql_endpoint)

@@ -1,0 +1,140 @@
+"""Every error the service reports, with its machine-readable code and HTTP status.
+
+Routes and stores raise these; ``app.py`` turns them into ``{"error": code, "message": ..., **extra}``
+in one exception handler. Nothing else builds an error response.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+class ClusterKGError(Exception):
+    """Base class: ``code`` names the error, ``status`` is its HTTP status, ``extra`` adds JSON fields."""
+
+    code: str = "internal_error"
+    status: int = 500
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+class HTTPError(ClusterKGError):
+    """Any other HTTP error status (raised by the framework, not by our code)."""
+
+    code = "http_error"
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BadRequest(ClusterKGError):
+    code = "bad_request"
+    status = 400
+
+
+class BadParameter(BadRequest):
+    code = "bad_parameter"
+
+
+_POSITION = re.compile(r"(?:error )?at (\d+):(\d+)")
+
+
+class QuerySyntaxError(BadRequest):
+    """A query the SPARQL parser refused; ``line`` and ``column`` locate the error (1-based)."""
+
+    code = "query_syntax"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, line=line, column=column)
+        self.line = line
+        self.column = column
+
+    @classmethod
+    def from_parser_message(cls, message: str) -> QuerySyntaxError:
+        """Read the position out of pyoxigraph's ``error at 3:2: expected ...`` messages."""
+        match = _POSITION.search(message)
+        if match is None:
+            return cls(message)
+        return cls(message, line=int(match.group(1)), column=int(match.group(2)))
+
+
+class Forbidden(ClusterKGError):
+    code = "forbidden"
+    status = 403
+
+
+class UpdateForbidden(Forbidden):
+    code = "update_forbidden"
+
+
+class ServiceForbidden(Forbidden):
+    code = "service_forbidden"
+
+
+class NotFound(ClusterKGError):
+    code = "not_found"
+    status = 404
+
+
+class MethodNotAllowed(ClusterKGError):
+    code = "method_not_allowed"
+    status = 405
+
+
+class NotAcceptable(ClusterKGError):
+    code = "not_acceptable"
+    status = 406
+
+
+class PayloadTooLarge(ClusterKGError):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(ClusterKGError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+class QueryTimeout(ClusterKGError):
+    code = "query_timeout"
+    status = 503
+
+
+class StoreUnavailable(ClusterKGError):
+    code = "store_unavailable"
+    status = 503
+
+
+class StoreError(ClusterKGError):
+    """The store failed while evaluating a well-formed query (for example a remote server's error)."""
+
+    code = "store_error"
+    status = 502
+
+
+class StoreLocked(ClusterKGError):
+    code = "store_locked"
+    status = 409
+
+
+class BuildError(ClusterKGError):
+    """A source file could not be parsed or loaded."""
+
+    code = "build_error"
+    status = 500
+
+
+class QueryFailed(ClusterKGError):
+    """A well-formed query failed while it was evaluated (for example an allowed SERVICE that is down)."""
+
+    code = "query_failed"
+    status = 500

@@ -1,0 +1,220 @@
+"""Serialise query results to bytes, stopping at the result-row limit.
+
+SELECT solutions are written here (pyoxigraph's own serialisers cannot stop after N rows); booleans and
+graphs (CONSTRUCT/DESCRIBE) use pyoxigraph's serialisers. Used by the embedded store's workers, by the
+remote store after parsing the server's answer, and by the CLI.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    serialize,
+)
+
+Term = NamedNode | BlankNode | Literal | Triple
+Row = Sequence[Term | None]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+#: Prefixes used when writing Turtle, so graph answers read well.
+TURTLE_PREFIXES = {
+    "ckg": "https://w3id.org/clusterkg/ont#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+RESULTS_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class Serialised:
+    """A serialised answer; ``count`` rows or triples were written, more were dropped if ``truncated``."""
+
+    body: bytes
+    count: int
+    truncated: bool = False
+
+
+def take(items: Iterable[object], limit: int) -> tuple[list[object], bool]:
+    """The first ``limit`` items and whether there were more."""
+    head = list(itertools.islice(items, limit + 1))
+    return head[:limit], len(head) > limit
+
+
+def serialise_boolean(value: QueryBoolean | bool, fmt: str) -> Serialised:
+    if isinstance(value, QueryBoolean):
+        return Serialised(value.serialize(format=RESULTS_FORMATS[fmt]) or b"", 1)
+    text = "true" if value else "false"
+    if fmt == "json":
+        return Serialised(json.dumps({"head": {}, "boolean": value}).encode(), 1)
+    if fmt == "xml":
+        body = f'<?xml version="1.0"?><sparql xmlns="{SPARQL_NS}"><head></head><boolean>{text}</boolean></sparql>'
+        return Serialised(body.encode(), 1)
+    return Serialised(text.encode(), 1)
+
+
+def serialise_triples(triples: Iterable[Triple], fmt: str, max_rows: int) -> Serialised:
+    head, truncated = take(triples, max_rows)
+    prefixes = TURTLE_PREFIXES if fmt == "turtle" else None
+    body = serialize(head, format=GRAPH_FORMATS[fmt], prefixes=prefixes)  # type: ignore[arg-type]
+    return Serialised(body or b"", len(head), truncated)
+
+
+def serialise_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: str, max_rows: int) -> Serialised:
+    head, truncated = take(rows, max_rows)
+    writer = _SOLUTION_WRITERS[fmt]
+    body = writer(variables, head, truncated)  # type: ignore[arg-type]
+    return Serialised(body, len(head), truncated)
+
+
+# --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------------
+
+
+def _json_term(term: Term) -> dict[str, object]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        return _json_literal(term)
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def _json_literal(term: Literal) -> dict[str, object]:
+    out: dict[str, object] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+        direction = getattr(term, "direction", None)
+        if direction is not None:
+            out["its:dir"] = str(direction.value if hasattr(direction, "value") else direction).lower()
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _write_json(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+    bindings = [
+        {var: _json_term(term) for var, term in zip(variables, row, strict=True) if term is not None} for row in rows
+    ]
+    document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    if truncated:
+        document["truncated"] = True
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# --- SPARQL Query Results XML ----------------------------------------------------------------------
+
+SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def _xml_rows(variables: Sequence[str], rows: list[Row]) -> Iterator[str]:
+    for row in rows:
+        yield "<result>"
+        for var, term in zip(variables, row, strict=True):
+            if term is not None:
+                yield f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
+        yield "</result>"
+
+
+def _write_xml(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+    head = "".join(f"<variable name={quoteattr(var)}/>" for var in variables)
+    note = "<!-- truncated: the result-row limit was reached -->" if truncated else ""
+    parts = [f'<?xml version="1.0"?><sparql xmlns="{SPARQL_NS}"><head>{head}</head>{note}<results>']
+    parts.extend(_xml_rows(variables, rows))
+    parts.append("</results></sparql>")
+    return "".join(parts).encode()
+
+
+# --- CSV and TSV -------------------------------------------------------------------------------------
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode | Literal):
+        text = term.value
+    elif isinstance(term, BlankNode):
+        text = f"_:{term.value}"
+    else:
+        text = str(term)
+    if any(char in text for char in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write_csv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+    lines = [",".join(variables)]
+    lines.extend(",".join(_csv_value(term) for term in row) for row in rows)
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _tsv_value(term: Term | None) -> str:
+    return "" if term is None else str(term).replace("\t", "\\t")
+
+
+def _write_tsv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+    lines = ["\t".join(f"?{var}" for var in variables)]
+    lines.extend("\t".join(_tsv_value(term) for term in row) for row in rows)
+    return ("\n".join(lines) + "\n").encode()
+
+
+_SOLUTION_WRITERS: dict[str, Callable[[Sequence[str], list[Row], bool], bytes]] = {
+    "json": _write_json,
+    "xml": _write_xml,
+    "csv": _write_csv,
+    "tsv": _write_tsv,
+}

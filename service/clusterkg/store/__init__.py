@@ -1,0 +1,20 @@
+"""Stores the service queries: the embedded pyoxigraph store (default) or a remote SPARQL 1.1 server."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from .base import QueryJob, QueryResult, SourceRecord, Store
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings ask for (remote when ``sparql_endpoint`` is set), not yet started."""
+    if settings.is_remote:
+        from .remote import RemoteStore  # noqa: PLC0415 - only load SPARQLWrapper when needed
+
+        return RemoteStore.from_settings(settings)
+    from .embedded import EmbeddedStore  # noqa: PLC0415
+
+    return EmbeddedStore.from_settings(settings)
+
+
+__all__ = ["QueryJob", "QueryResult", "SourceRecord", "Store", "open_store"]

@@ -1,0 +1,89 @@
+"""The Store interface the service and the builder program against, and the values it exchanges.
+
+A store never knows HTTP: it takes a ``QueryJob`` (query text, wanted format name, dataset, limits) and
+returns a ``QueryResult`` (bytes ready to send). Both implementations see the union of all named graphs
+as the default graph unless the job names a dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to evaluate. ``result_format`` is a short name (``json``, ``xml``, ``csv``, ``tsv`` for
+    SELECT/ASK; ``turtle``, ``ntriples``, ``jsonld``, ``rdfxml`` for CONSTRUCT/DESCRIBE)."""
+
+    query: str
+    result_format: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 100_000
+    timeout: float = 30.0
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    result_format: str
+    count: int
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What the manifest remembers of a loaded source file."""
+
+    graph: str
+    path: str
+    sha256: str
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every store offers. ``start``/``close`` bracket its life (worker processes, connections)."""
+
+    @property
+    def description(self) -> str:
+        """Human-readable: ``embedded store at /path`` or ``remote endpoint http://...``."""
+        ...
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    async def query(self, job: QueryJob) -> QueryResult:
+        """Evaluate a read-only query; raises ``QuerySyntaxError``, ``QueryTimeout``, ``StoreError``..."""
+        ...
+
+    def query_sync(self, job: QueryJob) -> QueryResult:
+        """The same, blocking (for the CLI)."""
+        ...
+
+    def triple_count(self) -> int:
+        """Number of quads in all graphs."""
+        ...
+
+    def graph_names(self) -> set[str]: ...
+
+    def source_records(self) -> dict[str, SourceRecord]:
+        """The build manifest: graph IRI -> the source file last loaded into it."""
+        ...
+
+    def replace_graph(self, record: SourceRecord, ntriples: str) -> None:
+        """Replace the graph's content with ``ntriples`` and record it in the manifest, atomically if possible."""
+        ...
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove the graph and its manifest record."""
+        ...
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL update (used by the builder and, later, by trusted features; never by /sparql)."""
+        ...

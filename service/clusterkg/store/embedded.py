@@ -1,0 +1,134 @@
+"""The embedded store: pyoxigraph persisted in the data directory, queried through killable workers.
+
+The server process holds the read-write store (for builds and other writes); queries run in worker
+processes holding read-only views of it (``workers.py``). After each write the store is flushed and its
+data version bumped, so the workers reopen their view before their next query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import Store as OxStore
+
+from ..config import Settings
+from ..errors import QueryFailed, QuerySyntaxError, StoreLocked, StoreUnavailable
+from . import updates
+from .base import QueryJob, QueryResult, SourceRecord
+from .evaluate import evaluate
+from .workers import WorkerPool
+
+STORE_SUBDIR = "oxigraph"
+
+
+def store_path(data_dir: Path) -> Path:
+    return Path(data_dir) / STORE_SUBDIR
+
+
+class EmbeddedStore:
+    """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` opens the store without locking it."""
+
+    def __init__(self, data_dir: Path, workers: int = 2, read_only: bool = False) -> None:
+        self.path = store_path(data_dir)
+        self.workers = workers
+        self.read_only = read_only
+        self._store: OxStore | None = None
+        self._pool: WorkerPool | None = None
+        self._count: tuple[int, int] | None = None  # (version, quads)
+        self._version = 1
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, workers: int | None = None, read_only: bool = False) -> EmbeddedStore:
+        return cls(settings.data_dir, settings.query_workers if workers is None else workers, read_only)
+
+    @property
+    def description(self) -> str:
+        return f"embedded store at {self.path}"
+
+    @property
+    def exists(self) -> bool:
+        return (self.path / "CURRENT").is_file()
+
+    def start(self) -> None:
+        self._store = self._open()
+        if self.workers > 0 and not self.read_only:
+            self._pool = WorkerPool(self.path, self.workers)
+            self._pool.version = self._version
+            self._pool.start()
+
+    def _open(self) -> OxStore:
+        try:
+            if self.read_only:
+                return OxStore.read_only(str(self.path))
+            self.path.mkdir(parents=True, exist_ok=True)
+            return OxStore(str(self.path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreLocked(
+                    f"The store at {self.path} is in use by another process (a running server?). "
+                    "Stop it first, or query it through its HTTP endpoint."
+                ) from None
+            raise StoreUnavailable(f"Cannot open the store at {self.path}: {error}") from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._store is not None and not self.read_only:
+            self._store.flush()
+        self._store = None
+
+    @property
+    def store(self) -> OxStore:
+        if self._store is None:
+            raise StoreUnavailable("The store is not open.")
+        return self._store
+
+    async def query(self, job: QueryJob) -> QueryResult:
+        if self._pool is None:
+            return await asyncio.to_thread(self.query_sync, job)
+        return await self._pool.run(job)
+
+    def query_sync(self, job: QueryJob) -> QueryResult:
+        try:
+            return evaluate(self.store, job)
+        except SyntaxError as error:
+            raise QuerySyntaxError.from_parser_message(str(error)) from None
+        except (OSError, ValueError) as error:
+            raise QueryFailed(f"The query failed: {error}") from None
+
+    def triple_count(self) -> int:
+        if self._count is None or self._count[0] != self._version:
+            self._count = (self._version, len(self.store))
+        return self._count[1]
+
+    def graph_names(self) -> set[str]:
+        return {graph.value for graph in self.store.named_graphs() if isinstance(graph, NamedNode)}
+
+    def source_records(self) -> dict[str, SourceRecord]:
+        records = {}
+        solutions = self.store.query(updates.MANIFEST_QUERY)
+        assert isinstance(solutions, QuerySolutions)
+        for row in solutions:
+            graph, path, sha256 = (term.value for term in row if term is not None)
+            records[graph] = SourceRecord(graph, path, sha256)
+        return records
+
+    def replace_graph(self, record: SourceRecord, ntriples: str) -> None:
+        self.update(updates.replace_graph(record, ntriples))
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(updates.drop_graph(graph))
+
+    def update(self, sparql_update: str) -> None:
+        """Apply an update in one transaction, flush it, and tell the workers to reopen."""
+        with self._write_lock:
+            self.store.update(sparql_update)
+            self.store.flush()
+            self._version += 1
+            if self._pool is not None:
+                self._pool.version = self._version

@@ -1,0 +1,234 @@
+"""Query worker processes that can be killed: the only way to stop a pyoxigraph query that runs too long.
+
+Each worker is ``python -m clusterkg.store.workers STORE_PATH``: it opens the store read-only and answers
+jobs sent as length-prefixed pickles over its stdin/stdout pipes. A job carries the store's data version;
+a worker reopens its read-only store when the version changed (the writer flushed new data). When a job
+exceeds its timeout the parent SIGKILLs the worker, which frees the CPU at once, starts a fresh one in the
+background and answers 503; the other workers go on serving.
+
+Overhead: a trivial query (``ASK {}``) round-trips through a worker in about 0.1 ms on the development
+machine (see ``tests/test_store_embedded.py::test_worker_overhead_is_small``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import QueryFailed, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from .base import QueryJob, QueryResult
+
+log = logging.getLogger("clusterkg.workers")
+
+_HEADER = struct.Struct("!Q")
+READY = "ready"
+
+
+def write_frame(stream: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next message, or ``None`` at end of stream."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)  # noqa: S301 - frames come from our own parent/child process
+
+
+def timeout_error(timeout: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"The query exceeded the query timeout of {timeout:g} s (CLUSTERKG_QUERY_TIMEOUT) and was stopped.",
+        limit="query_timeout",
+        timeout=timeout,
+    )
+
+
+class Worker:
+    """One worker process and its pipes."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "clusterkg.store.workers", str(store_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdin: IO[bytes] = self.process.stdin
+        self.stdout: IO[bytes] = self.process.stdout
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self._readable(timeout) or read_frame(self.stdout) != READY:
+            self.kill()
+            raise StoreUnavailable("A query worker did not start.")
+
+    def _readable(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0.0))
+        return bool(ready)
+
+    def call(self, version: int, job: QueryJob, deadline: float) -> Any:
+        """Send a job, wait until ``deadline`` (monotonic); ``TimeoutError`` if it passes."""
+        write_frame(self.stdin, (version, job))
+        if not self._readable(deadline - time.monotonic()):
+            raise TimeoutError
+        reply = read_frame(self.stdout)
+        if reply is None:
+            raise EOFError("the query worker exited")
+        return reply
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.stdin, self.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+class WorkerPool:
+    """``size`` workers; ``run`` awaits a result without blocking the event loop."""
+
+    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0) -> None:
+        self.store_path = store_path
+        self.size = size
+        self.start_timeout = start_timeout
+        self.version = 0
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._executor = ThreadPoolExecutor(max_workers=size * 4 + 4, thread_name_prefix="clusterkg-query")
+
+    def start(self) -> None:
+        workers = [self._spawn() for _ in range(self.size)]
+        for worker in workers:
+            worker.wait_ready(self.start_timeout)
+            self._idle.put(worker)
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.store_path)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill a worker and start another in the background."""
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        if not self._closed:
+            threading.Thread(target=self._add_fresh, daemon=True).start()
+
+    def _add_fresh(self) -> None:
+        try:
+            worker = self._spawn()
+            worker.wait_ready(self.start_timeout)
+        except StoreUnavailable:
+            if not self._closed:
+                log.exception("could not start a replacement query worker")
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
+
+    async def run(self, job: QueryJob) -> QueryResult:
+        deadline = time.monotonic() + job.timeout
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.run_blocking, job, deadline)
+
+    def run_blocking(self, job: QueryJob, deadline: float) -> QueryResult:
+        try:
+            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
+        except queue.Empty:
+            raise timeout_error(job.timeout) from None
+        try:
+            reply = worker.call(self.version, job, deadline)
+        except TimeoutError:
+            self._replace(worker)
+            raise timeout_error(job.timeout) from None
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise QueryFailed("The query worker stopped while evaluating the query (out of memory?).") from None
+        self._idle.put(worker)
+        return _unpack(reply)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _unpack(reply: tuple[str, Any]) -> QueryResult:
+    kind, value = reply
+    if kind == "ok":
+        assert isinstance(value, QueryResult)
+        return value
+    if kind == "syntax":
+        raise QuerySyntaxError.from_parser_message(str(value))
+    raise QueryFailed(f"The query failed: {value}")
+
+
+# --- the worker process ------------------------------------------------------------------------------
+
+
+def _answer(
+    store_path: str, store: Any, version: int, message: tuple[int, QueryJob]
+) -> tuple[Any, int, tuple[str, Any]]:
+    from pyoxigraph import Store  # noqa: PLC0415 - imported in the worker only
+
+    from .evaluate import evaluate  # noqa: PLC0415
+
+    wanted, job = message
+    try:
+        if store is None or wanted != version:
+            store, version = Store.read_only(store_path), wanted
+        return store, version, ("ok", evaluate(store, job))
+    except SyntaxError as error:
+        return store, version, ("syntax", str(error))
+    except Exception as error:
+        return store, version, ("error", f"{type(error).__name__}: {error}")
+
+
+def worker_main(store_path: str) -> None:
+    """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    inp = sys.stdin.buffer
+    import pyoxigraph  # noqa: F401, PLC0415 - load before saying ready, so the first query is fast
+
+    write_frame(out, READY)
+    store: Any = None
+    version = -1
+    while (message := read_frame(inp)) is not None:
+        store, version, reply = _answer(store_path, store, version, message)
+        write_frame(out, reply)
+
+
+if __name__ == "__main__":
+    worker_main(sys.argv[1])
