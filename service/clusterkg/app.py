@@ -79,7 +79,7 @@ def start_store(store: Store, settings: Settings) -> None:
 
 def error_response(error: ClusterKGError) -> JSONResponse:
     """The only place an error becomes an HTTP response: ``{"error": code, "message": ..., ...}``."""
-    return JSONResponse(error.to_json(), status_code=error.status)
+    return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers or None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

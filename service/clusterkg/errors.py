@@ -24,6 +24,11 @@ class ClusterKGError(Exception):
     def to_json(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, **self.extra}
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response must carry (``WWW-Authenticate`` for 401)."""
+        return {}
+
 
 class HTTPError(ClusterKGError):
     """Any other HTTP error status (raised by the framework, not by our code)."""
@@ -66,9 +71,48 @@ class QuerySyntaxError(BadRequest):
         return cls(message, line=int(match.group(1)), column=int(match.group(2)))
 
 
+class EntrySyntaxError(BadRequest):
+    """An entry (RDF to validate or submit) the parser refused; ``line`` and ``column`` locate the error."""
+
+    code = "entry_syntax"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, line=line, column=column)
+        self.line = line
+        self.column = column
+
+
+class Unauthorized(ClusterKGError):
+    """A write without a bearer token."""
+
+    code = "unauthorized"
+    status = 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="clusterkg"'}
+
+
 class Forbidden(ClusterKGError):
     code = "forbidden"
     status = 403
+
+
+class InvalidToken(Forbidden):
+    code = "invalid_token"
+
+
+class WritesDisabled(Forbidden):
+    """No write token is configured, so the service accepts no writes."""
+
+    code = "writes_disabled"
+
+
+class EntryRejected(ClusterKGError):
+    """A submitted entry that does not conform; ``report`` carries the validation report."""
+
+    code = "entry_invalid"
+    status = 422
 
 
 class UpdateForbidden(Forbidden):
