@@ -1,0 +1,79 @@
+"""The SHACL shapes (ontology/shapes/) are well formed, documented in English and Japanese, split by severity,
+and the whole graph conforms to them."""
+
+from __future__ import annotations
+
+from pyshacl.entrypoints import meta_validate
+from rdflib import RDF, SH, Graph, Literal, URIRef
+from rdflib.collection import Collection
+
+from graphfiles import SHAPES_DIR, data_graph, load, shapes_graph
+from shacl_runs import INSTANCES, class_graph, concept_graph, pyshacl_results
+
+SHAPES_NS = "https://w3id.org/clusterkg/shapes#"
+SHAPE_LINKS = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
+SHAPE_LISTS = (SH["or"], SH["and"], SH.xone)
+
+
+def all_shapes(graph: Graph) -> set[object]:
+    """Every node used as a shape: typed as one, or reached from another shape."""
+    shapes: set[object] = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
+    shapes |= set(graph.subjects(SH.targetClass, None))
+    for link in SHAPE_LINKS:
+        shapes |= set(graph.objects(None, link))
+    for link in SHAPE_LISTS:
+        for head in graph.objects(None, link):
+            shapes |= set(Collection(graph, head))
+    return shapes
+
+
+def test_the_shapes_pass_meta_shacl() -> None:
+    conforms, _, text = meta_validate(shapes_graph())
+    assert conforms, text
+
+
+def test_every_shape_is_named_by_an_iri_of_the_shapes_namespace() -> None:
+    unnamed = [str(s) for s in all_shapes(shapes_graph()) if not (isinstance(s, URIRef) and s.startswith(SHAPES_NS))]
+    assert not unnamed, f"shapes without an IRI in {SHAPES_NS}: {unnamed}"
+
+
+def test_every_shape_has_a_message_in_english_and_in_japanese() -> None:
+    graph = shapes_graph()
+    missing = []
+    for shape in all_shapes(graph):
+        languages = {m.language for m in graph.objects(shape, SH.message) if isinstance(m, Literal)}
+        if not {"en", "ja"} <= languages:
+            missing.append(f"{shape} has messages in {sorted(filter(None, languages))}")
+    assert not missing, "\n".join(sorted(missing))
+
+
+def test_core_shapes_are_violations_and_recommended_shapes_are_warnings() -> None:
+    for name, severity in (("core.ttl", SH.Violation), ("recommended.ttl", SH.Warning)):
+        graph = load((SHAPES_DIR / name,))
+        wrong = [str(s) for s in all_shapes(graph) if graph.value(s, SH.severity) not in (severity, None)]
+        wrong += [str(s) for s in all_shapes(graph) if isinstance(s, URIRef) and (s, SH.severity, None) not in graph]
+        assert not wrong, f"{name}: shapes whose sh:severity is not {severity}: {sorted(set(wrong))}"
+
+
+def test_the_shapes_of_the_two_files_do_not_overlap() -> None:
+    core = set(load((SHAPES_DIR / "core.ttl",)).subjects(SH.severity, None))
+    recommended = set(load((SHAPES_DIR / "recommended.ttl",)).subjects(SH.severity, None))
+    assert not core & recommended
+
+
+def test_the_dangling_reference_check_covers_every_relation_used_between_resources() -> None:
+    graph = shapes_graph()
+    path = graph.value(URIRef(SHAPES_NS + "DanglingReference"), SH.path)
+    checked = set(Collection(graph, graph.value(path, SH.alternativePath)))
+    used = {p for _, p, o in data_graph() if isinstance(o, URIRef) and str(o).startswith(INSTANCES)}
+    assert used - {RDF.type} <= checked, f"add to ckgsh:DanglingReference: {sorted(map(str, used - checked))}"
+
+
+def test_the_whole_graph_conforms_to_the_core_shapes() -> None:
+    """As an entry is validated: RDFS inference with the ontology as ont_graph, concept schemes as data."""
+    data = Graph()
+    data += data_graph()
+    data += concept_graph()
+    results = pyshacl_results(data, ont_graph=class_graph(), inference="rdfs")
+    violations = sorted(str(r) for r in results if r.is_violation)
+    assert not violations, f"{len(violations)} violations:\n" + "\n".join(violations[:60])
