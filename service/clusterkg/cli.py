@@ -181,7 +181,10 @@ def sparql(query: str, output: str, data_dir: Path | None, endpoint: str | None,
     settings = make_settings(data_dir=data_dir, sparql_endpoint=endpoint, query_timeout=query_timeout)
     text = read_query(query)
     result = run_query(settings, text, "json" if output == "table" else output)
-    click.echo(render_table(result) if output == "table" else result.body.decode(), nl=output == "table")
+    if output == "table":
+        click.echo(render_table(result))
+    else:
+        click.echo(result.body, nl=False)  # bytes as they are (CSV keeps its CRLF line ends)
 
 
 def read_query(argument: str) -> str:

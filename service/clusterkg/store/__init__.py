@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from typing import TYPE_CHECKING
+
 from .base import QueryJob, QueryResult, SourceRecord, Store
+
+if TYPE_CHECKING:  # the worker processes import this package: keep it light
+    from ..config import Settings
 
 
 def open_store(settings: Settings) -> Store:

@@ -50,6 +50,10 @@ class EmbeddedStore:
         return f"embedded store at {self.path}"
 
     @property
+    def data_version(self) -> int:
+        return self._version
+
+    @property
     def exists(self) -> bool:
         return (self.path / "CURRENT").is_file()
 

@@ -85,6 +85,11 @@ class RemoteStore:
     def description(self) -> str:
         return f"remote endpoint {self.endpoint}"
 
+    @property
+    def data_version(self) -> None:
+        """The server's data can change without this service knowing: never cache on it."""
+        return None
+
     def start(self) -> None:
         """Nothing to open: each request is its own HTTP exchange."""
 

@@ -1,0 +1,73 @@
+"""The worker process's side of ``workers.py``: read jobs from stdin, answer on stdout.
+
+Kept apart from the pool so that a worker starts fast (it imports only pyoxigraph and the serialisers).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from typing import IO, Any
+
+from .base import QueryJob
+
+_HEADER = struct.Struct("!Q")
+READY = "ready"
+
+
+def write_frame(stream: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next message, or ``None`` at end of stream."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)  # noqa: S301 - frames come from our own parent/child process
+
+
+def _answer(
+    store_path: str, store: Any, version: int, message: tuple[int, QueryJob]
+) -> tuple[Any, int, tuple[str, Any]]:
+    from pyoxigraph import Store  # noqa: PLC0415 - imported in the worker only
+
+    from .evaluate import evaluate  # noqa: PLC0415
+
+    wanted, job = message
+    try:
+        if store is None or wanted != version:
+            store, version = Store.read_only(store_path), wanted
+        return store, version, ("ok", evaluate(store, job))
+    except SyntaxError as error:
+        return store, version, ("syntax", str(error))
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
+        return store, version, ("error", f"{type(error).__name__}: {error}")
+
+
+def worker_main(store_path: str) -> None:
+    """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    inp = sys.stdin.buffer
+    import pyoxigraph  # noqa: F401, PLC0415 - load before saying ready, so the first query is fast
+
+    write_frame(out, READY)
+    store: Any = None
+    version = -1
+    while (message := read_frame(inp)) is not None:
+        store, version, reply = _answer(store_path, store, version, message)
+        write_frame(out, reply)
+
+
+if __name__ == "__main__":
+    worker_main(sys.argv[1])

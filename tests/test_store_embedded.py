@@ -1,0 +1,196 @@
+"""The embedded store: building from sources, named graphs, union default graph, killable workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Store as OxStore
+
+from clusterkg.errors import QuerySyntaxError, QueryTimeout, StoreLocked
+from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
+from clusterkg.resources import Resources
+from clusterkg.store.base import QueryJob, Store
+from clusterkg.store.build import build
+from clusterkg.store.embedded import EmbeddedStore
+from conftest import FIXTURE_TRIPLES
+
+FIXTURE_GRAPHS = {GRAPH + "ontology/test", GRAPH + "data/alpha", GRAPH + "data/sub/beta"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
+    embedded = EmbeddedStore(tmp_path / "data", workers=1)
+    embedded.start()
+    yield embedded
+    embedded.close()
+
+
+def rows(store: EmbeddedStore, query: str, **job: object) -> list[dict[str, str]]:
+    result = store.query_sync(QueryJob(query, "json", **job))  # type: ignore[arg-type]
+    data = json.loads(result.body)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def count(store: EmbeddedStore, where: str = "?s ?p ?o") -> int:
+    return int(rows(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")[0]["n"])
+
+
+def test_graph_names_follow_source_paths() -> None:
+    assert graph_for_source("ontology/clusterkg.ttl") == "https://w3id.org/clusterkg/graph/ontology/clusterkg"
+    assert graph_for_source("data/ttl/tama.ttl") == "https://w3id.org/clusterkg/graph/data/tama"
+    assert graph_for_source("data/ttl/jp/kyushu.ttl") == "https://w3id.org/clusterkg/graph/data/jp/kyushu"
+
+
+def test_store_satisfies_the_protocol(store: EmbeddedStore) -> None:
+    assert isinstance(store, Store)
+
+
+def test_build_loads_each_file_into_its_own_graph(store: EmbeddedStore, sources: Path) -> None:
+    report = build(store, Resources(sources))
+    assert sorted(report.loaded) == ["data/ttl/alpha.ttl", "data/ttl/sub/beta.ttl", "ontology/test.ttl"]
+    assert store.graph_names() == FIXTURE_GRAPHS | {META_GRAPH}
+    per_graph = {
+        r["g"]: int(r["n"]) for r in rows(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    assert per_graph[GRAPH + "ontology/test"] == 4
+    assert per_graph[GRAPH + "data/alpha"] == 7
+    assert per_graph[GRAPH + "data/sub/beta"] == 3
+
+
+def test_shapes_are_not_loaded(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    assert count(store, "?s a <http://www.w3.org/ns/shacl#NodeShape>") == 0
+
+
+def test_default_graph_is_the_union(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    assert count(store, "?c a <https://w3id.org/clusterkg/ont#Cluster>") == 3
+    assert count(store, f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>)") == FIXTURE_TRIPLES
+
+
+def test_protocol_dataset_replaces_the_union(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    only_alpha = rows(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        default_graphs=(GRAPH + "data/alpha",),
+    )
+    assert only_alpha == [{"n": "7"}]
+    named = rows(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=(GRAPH + "data/sub/beta",))
+    assert named == [{"g": GRAPH + "data/sub/beta"}]
+
+
+def test_rebuild_is_idempotent_and_skips_unchanged_files(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    before = count(store)
+    report = build(store, Resources(sources))
+    assert report.loaded == [] and report.dropped == []
+    assert len(report.unchanged) == 3
+    forced = build(store, Resources(sources), force=True)
+    assert len(forced.loaded) == 3
+    assert count(store) == before  # blank nodes are replaced, not duplicated
+
+
+def test_changed_file_is_reloaded_and_removed_file_dropped(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    (sources / "data/ttl/alpha.ttl").write_text(
+        "<https://w3id.org/clusterkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> 'x' .", encoding="utf-8"
+    )
+    (sources / "data/ttl/sub/beta.ttl").unlink()
+    report = build(store, Resources(sources))
+    assert report.loaded == ["data/ttl/alpha.ttl"]
+    assert report.dropped == [GRAPH + "data/sub/beta"]
+    assert GRAPH + "data/sub/beta" not in store.graph_names()
+    assert count(store, f"GRAPH <{GRAPH}data/alpha> {{ ?s ?p ?o }}") == 1
+    assert set(store.source_records()) == {GRAPH + "ontology/test", GRAPH + "data/alpha"}
+
+
+def test_protected_graphs_survive_a_rebuild(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    case = GRAPH + "cases/submission-1"
+    store.update(f"INSERT DATA {{ GRAPH <{case}> {{ <http://e/a> <http://e/b> 'c' }} }}")
+    build(store, Resources(sources), force=True)
+    assert case in store.graph_names()
+
+
+def test_syntax_error_has_a_position(store: EmbeddedStore) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        store.query_sync(QueryJob("SELECT *\nWHERE {\n  ?s ?p\n}", "json"))
+    assert caught.value.line == 4
+    assert caught.value.column is not None
+
+
+def test_from_does_not_read_local_files(tmp_path: Path) -> None:
+    """pyoxigraph treats FROM <file:...> as a graph name; it never dereferences it."""
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("<http://e/secret> <http://e/p> 'leaked' .", encoding="utf-8")
+    store = OxStore()
+    store.add(Quad(NamedNode("http://e/a"), NamedNode("http://e/p"), NamedNode("http://e/b")))
+    answer = store.query(f"SELECT * FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}")
+    assert list(answer) == []
+
+
+def test_workers_see_new_data_after_a_write(store: EmbeddedStore, sources: Path) -> None:
+    async def scenario() -> tuple[int, int]:
+        first = await store.query(QueryJob("SELECT * WHERE { ?s ?p ?o }", "json"))
+        build(store, Resources(sources))
+        second = await store.query(QueryJob("SELECT * WHERE { ?s ?p ?o }", "json"))
+        return first.count, second.count
+
+    assert asyncio.run(scenario()) == (0, FIXTURE_TRIPLES + 6)
+
+
+ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r }"
+
+
+def test_timeout_kills_the_query_and_the_pool_recovers(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout) as caught:
+            await store.query(QueryJob(ENDLESS, "json", timeout=1.0))
+        elapsed = time.monotonic() - started
+        assert "1 s" in caught.value.message and "CLUSTERKG_QUERY_TIMEOUT" in caught.value.message
+        after = await store.query(QueryJob("ASK { ?s ?p ?o }", "json", timeout=30.0))
+        assert json.loads(after.body)["boolean"] is True
+        return elapsed
+
+    assert asyncio.run(scenario()) < 1.5
+
+
+def test_worker_overhead_is_small(store: EmbeddedStore) -> None:
+    """A trivial query through the pool (pipe + pickle + process hop) costs well under 5 ms."""
+
+    async def scenario() -> float:
+        await store.query(QueryJob("ASK {}", "json"))
+        started = time.perf_counter()
+        for _ in range(100):
+            await store.query(QueryJob("ASK {}", "json"))
+        return (time.perf_counter() - started) / 100
+
+    assert asyncio.run(scenario()) < 0.005
+
+
+def test_row_limit_truncates(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    result = store.query_sync(QueryJob("SELECT * WHERE { ?s ?p ?o }", "json", max_rows=5))
+    assert result.truncated and result.count == 5
+    data = json.loads(result.body)
+    assert data["truncated"] is True and len(data["results"]["bindings"]) == 5
+    graph = store.query_sync(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", "ntriples", max_rows=2))
+    assert graph.truncated and len(graph.body.decode().strip().splitlines()) == 2
+
+
+def test_a_second_writer_is_told_the_store_is_locked(store: EmbeddedStore, tmp_path: Path) -> None:
+    with pytest.raises(StoreLocked):
+        EmbeddedStore(tmp_path / "data", workers=0).start()
+    reader = EmbeddedStore(tmp_path / "data", workers=0, read_only=True)
+    reader.start()  # read-only access works while the writer holds the store
+    reader.close()
