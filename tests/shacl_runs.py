@@ -56,21 +56,19 @@ def _term(node: object) -> str:
     return "_:" if isinstance(node, BNode) else str(node)
 
 
-def pyshacl_results(
-    data: Graph,
-    *,
-    ont_graph: Graph | None = None,
-    inference: str = "none",
-    focus_nodes: list[URIRef] | None = None,
-) -> set[Result]:
-    """Top-level results (not the details of nested shapes) of validating `data` with all shapes."""
+def pyshacl_results(data: Graph, *, ont_graph: Graph | None = None, inference: str = "none") -> set[Result]:
+    """Top-level results (not the details of nested shapes) of validating `data` with all shapes.
+
+    pySHACL's `focus_nodes` option is not used: pySHACL 0.40 applies it to the value nodes of nested shapes
+    too (sh:node, sh:or, sh:not, sh:qualifiedValueShape), which then count as conforming, so real
+    violations are missed. Select the results by focus node instead (`about`).
+    """
     _, report, _ = validate(
         data,
         shacl_graph=shapes_graph(),
         ont_graph=ont_graph,
         inference=inference,
         allow_warnings=True,
-        focus_nodes=focus_nodes,
     )
     details = set(report.objects(None, SH.detail))
     return {
@@ -109,8 +107,14 @@ def neighbourhood(entry: Graph) -> Graph:
     return graph
 
 
-def entry_subjects(entry: Graph) -> list[URIRef]:
-    return sorted({s for s in entry.subjects() if isinstance(s, URIRef)})
+def entry_subjects(entry: Graph) -> set[str]:
+    """The named resources an entry describes."""
+    return {str(s) for s in entry.subjects() if isinstance(s, URIRef)}
+
+
+def about(results: set[Result], focus: set[str]) -> set[Result]:
+    """The results whose focus node is one of `focus` (or a blank node, if "_:" is among them)."""
+    return {r for r in results if r.focus in focus}
 
 
 def ensure_js_dependencies() -> None:
