@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
@@ -108,7 +108,9 @@ class AllowListRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, allowlist: list[str]) -> None:
         self.allowlist = allowlist
 
-    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+    def redirect_request(  # noqa: PLR0917 - the standard library's signature
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
         _check_url(newurl, self.allowlist)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -163,7 +165,7 @@ def _load_line_blocks(store: OxStore, stream: IO[bytes], graph: NamedNode) -> No
 
 def graph_size(store: OxStore, graph: NamedNode) -> int:
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    return int(next(iter(rows))[0].value)  # type: ignore[arg-type, index, union-attr]
+    return int(next(iter(rows))[0].value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ def import_into(
     source: Source,
     graph: NamedNode,
     fmt: RdfFormat,
+    *,
     gzipped: bool,
     on_read: Callable[[int], Any] = lambda n: None,
 ) -> ImportReport:
@@ -191,7 +194,8 @@ def import_into(
         on_read(n)
 
     counting = CountingReader(source.raw, count)
-    stream: IO[bytes] = gzip.GzipFile(fileobj=counting) if gzipped else counting  # type: ignore[assignment]
+    raw = cast(IO[bytes], counting)
+    stream: IO[bytes] = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if gzipped else raw
     try:
         load_stream(store, stream, fmt, graph)
     except (SyntaxError, ValueError, OSError, EOFError) as error:

@@ -120,7 +120,7 @@ async def select(store: Store, query: str, max_rows: int = 100_000) -> list[dict
     result = await store.query(QueryJob(query, "json", max_rows=max_rows))
     parsed = Result.parse(io.BytesIO(result.body), format="json")
     names = [str(v) for v in parsed.vars or []]
-    return [{n: row[n] for n in names if row[n] is not None} for row in parsed]  # type: ignore[index]
+    return [{n: v for n, v in row.asdict().items() if n in names} for row in parsed]  # type: ignore[union-attr]
 
 
 async def describe(store: Store, iri: str) -> Graph:

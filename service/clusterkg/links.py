@@ -90,7 +90,7 @@ SCHEMES: dict[str, Scheme] = {
 }
 # GeoNames features have the form https://sws.geonames.org/<id>/ (trailing slash).
 GEONAMES_SUFFIX = "/"
-CODE_PROPERTIES = {PREDICATES[s.predicates[0]]: s for s in SCHEMES.values() if s.iri_prefix is None}
+CODE_PROPERTIES: dict[Node, Scheme] = {PREDICATES[s.predicates[0]]: s for s in SCHEMES.values() if s.iri_prefix is None}
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _literal(term: Literal) -> Value:
     if term.language:
         return Value(str(term), tag="@" + term.language, lang=term.language)
     datatype = str(term.datatype) if term.datatype else None
-    tag = None if datatype in (None, XSD + "string") else curie(datatype).replace(XSD, "xsd:")  # type: ignore[arg-type]
+    tag = None if datatype in (None, XSD + "string") else curie(datatype).replace(XSD, "xsd:")
     return Value(str(term), tag=tag)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rdflib import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from . import __version__
 from .linkeddata import DATASET, select
@@ -63,16 +64,20 @@ class Statistics:
 
 async def statistics(store: Store) -> Statistics:
     totals = (await select(store, Q_TOTALS))[0]
-    stats = Statistics(int(totals["triples"]), int(totals["subjects"]), int(totals["objects"]))
-    stats.entities = int((await select(store, Q_ENTITIES))[0]["n"])
-    stats.graphs = {str(r["g"]): int(r["n"]) for r in await select(store, Q_GRAPHS)}
-    stats.properties = {str(r["p"]): int(r["n"]) for r in await select(store, Q_PROPERTIES)}
-    stats.classes = {str(r["c"]): int(r["n"]) for r in await select(store, Q_CLASSES) if isinstance(r["c"], URIRef)}
+    stats = Statistics(number(totals, "triples"), number(totals, "subjects"), number(totals, "objects"))
+    stats.entities = number((await select(store, Q_ENTITIES))[0], "n")
+    stats.graphs = {str(r["g"]): number(r, "n") for r in await select(store, Q_GRAPHS)}
+    stats.properties = {str(r["p"]): number(r, "n") for r in await select(store, Q_PROPERTIES)}
+    stats.classes = {str(r["c"]): number(r, "n") for r in await select(store, Q_CLASSES) if isinstance(r["c"], URIRef)}
     links: Counter[tuple[str, str]] = Counter()
     for row in await select(store, Q_LINKS):
-        links[(target_of(str(row["o"])), str(row["p"]))] += int(row["n"])
+        links[(target_of(str(row["o"])), str(row["p"]))] += number(row, "n")
     stats.linksets = dict(links)
     return stats
+
+
+def number(row: dict[str, Node], name: str) -> int:
+    return int(str(row[name]))
 
 
 def target_of(iri: str) -> str:
@@ -185,7 +190,7 @@ def _distributions(graph: Graph, dataset: URIRef, base_url: str) -> None:
     add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     add((service, DCTERMS.license, LICENCE))
     add((dataset, DCAT.distribution, DS["sparql"]))
-    _distribution(graph, DS["sparql"], "SPARQL endpoint", endpoint, None, "application/sparql-results+json")
+    _distribution(graph, DS["sparql"], "SPARQL endpoint", access=endpoint, media="application/sparql-results+json")
     add((DS["sparql"], DCAT.accessService, service))
     for name, path, media, title in (
         ("nquads", "dump.nq", "application/n-quads", "Full dump, N-Quads (one named graph per source file)"),
@@ -194,13 +199,15 @@ def _distributions(graph: Graph, dataset: URIRef, base_url: str) -> None:
         url = URIRef(f"{base_url}/{path}")
         add((dataset, VOID.dataDump, url))
         add((dataset, DCAT.distribution, DS[name]))
-        _distribution(graph, DS[name], title, url, url, media)
+        _distribution(graph, DS[name], title, access=url, download=url, media=media)
     feature = {"nquads": "N-Quads", "turtle": "Turtle"}
     for name in feature.values():
         add((dataset, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{name}")))
 
 
-def _distribution(graph: Graph, node: URIRef, title: str, access: URIRef, download: URIRef | None, media: str) -> None:
+def _distribution(
+    graph: Graph, node: URIRef, title: str, *, access: URIRef, media: str, download: URIRef | None = None
+) -> None:
     graph.add((node, RDF.type, DCAT.Distribution))
     graph.add((node, DCTERMS.title, Literal(title, lang="en")))
     graph.add((node, DCAT.accessURL, access))
