@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyoxigraph import NamedNode, QuerySolutions
@@ -130,9 +132,18 @@ class EmbeddedStore:
 
     def update(self, sparql_update: str) -> None:
         """Apply an update in one transaction, flush it, and tell the workers to reopen."""
+        with self.writing() as store:
+            store.update(sparql_update)
+
+    @contextmanager
+    def writing(self) -> Iterator[OxStore]:
+        """Direct write access (bulk loads); afterwards the store is flushed, its data version bumped and
+        the workers told to reopen, whether the write succeeded or not."""
         with self._write_lock:
-            self.store.update(sparql_update)
-            self.store.flush()
-            self._version += 1
-            if self._pool is not None:
-                self._pool.version = self._version
+            try:
+                yield self.store
+            finally:
+                self.store.flush()
+                self._version += 1
+                if self._pool is not None:
+                    self._pool.version = self._version
