@@ -42,11 +42,14 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(default=100_000, gt=0, description="Rows (or triples) in a result.")
     query_workers: int = Field(default=2, ge=1, le=64, description="Query worker processes (embedded store).")
     service_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    import_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="URL prefixes `clusterkg load` may fetch datasets from (comma-separated)."
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: LogLevel = "info"
     build_on_start: bool = Field(default=True, description="Build the embedded store at startup when sources changed.")
 
-    @field_validator("service_allowlist", "cors_origins", mode="before")
+    @field_validator("service_allowlist", "import_allowlist", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
