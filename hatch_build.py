@@ -15,6 +15,7 @@ RESOURCE_DIRS = {
     "ontology": "clusterkg/_resources/ontology",
     "data/ttl": "clusterkg/_resources/data/ttl",
     "queries": "clusterkg/_resources/queries",
+    "data/links": "clusterkg/_resources/data/links",
 }
 
 

@@ -237,3 +237,14 @@ def _cell(term: dict[str, str] | None) -> str:
     if "xml:lang" in term:
         return f"{term['value']}@{term['xml:lang']}"
     return str(term["value"])
+
+
+def _add_commands() -> None:
+    """Commands defined in other modules (they import the helpers above, so they are added last)."""
+    from .cli_linked import COMMANDS  # noqa: PLC0415
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_commands()

@@ -90,7 +90,8 @@ def stream(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
             write(writer)  # type: ignore[arg-type]
             writer.flush()
         except BaseException as error:  # noqa: BLE001 - handed over to the reading side
-            failure.append(error)
+            # Without its traceback: the frames hold the store's iterator, which must die on this thread.
+            failure.append(error.with_traceback(None))
         finally:
             writer._put(_END)
 
