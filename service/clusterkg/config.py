@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         default_factory=list, description="URL prefixes `clusterkg load` may fetch datasets from (comma-separated)."
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    write_token: SecretStr | None = Field(
+        default=None, description="Bearer token that allows writes (POST/DELETE /cases); the writer is named 'default'."
+    )
+    token_file: Path | None = Field(
+        default=None, description="File of writers' names and tokens (JSON object, or `name:token` lines)."
+    )
+    max_entry_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in an entry sent to /validate or /cases.")
     log_level: LogLevel = "info"
     build_on_start: bool = Field(default=True, description="Build the embedded store at startup when sources changed.")
 
