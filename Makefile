@@ -1,13 +1,14 @@
 # make run   - create .venv, install, build the store from the sources, serve on http://127.0.0.1:8000
 # make test  - create .venv, install, run the checks and the whole test suite
 # make check - ruff (lint + format) and mypy
+# make bench - benchmarks against Oxigraph server and rdflib-endpoint (BENCH_SIZES=100k,1M,10M for the full run)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check install build serve system-deps clean
+.PHONY: run test check install build serve system-deps clean bench
 
 run: install
 	$(BIN)/clusterkg build
@@ -36,6 +37,18 @@ build: install
 
 serve: install
 	$(BIN)/clusterkg serve
+
+BENCH_SIZES ?= 100k
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+# Writes docs/benchmarks.md and prints the table. Installs wrk with apt-get when it is missing.
+bench: $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES)
 
 # System packages some tests need (Chromium for the browser test, Java for the OWL reasoner).
 # Installs them when run as root with apt-get; otherwise lists what is missing (those tests then skip).

@@ -1,0 +1,205 @@
+"""The results as a text table (printed) and as ``docs/benchmarks.md``."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from typing import TYPE_CHECKING
+
+from .generate import parse_size
+from .load_test import Measure
+
+if TYPE_CHECKING:
+    from .run import SizeResult
+
+SERVERS = ("ours", "oxigraph", "rdflib-endpoint")
+#: (query kind or name, anchor) -> the ratio ours/anchor the targets ask for.
+TARGETS = {
+    ("canned", "oxigraph"): 2.0,
+    ("aggregate", "oxigraph"): 1.5,
+    ("aggregate", "rdflib-endpoint"): 30.0,
+    ("lookup", "oxigraph"): 0.5,
+    ("lookup", "rdflib-endpoint"): 5.0,
+}
+
+
+def median(measures: list[Measure]) -> Measure | None:
+    if not measures:
+        return None
+    return Measure(
+        statistics.median(m.rps for m in measures),
+        statistics.median(m.p50_ms for m in measures),
+        statistics.median(m.p99_ms for m in measures),
+        sum(m.requests for m in measures),
+        sum(m.failed for m in measures),
+    )
+
+
+def target(name: str, kind: str, anchor: str) -> float | None:
+    return TARGETS.get((kind, anchor)) or TARGETS.get((name, anchor))
+
+
+def ratio(result: SizeResult, name: str, anchor: str) -> float | None:
+    ours, other = median(result.runs.get((name, "ours"), [])), median(result.runs.get((name, anchor), []))
+    if ours is None or other is None or other.rps == 0:
+        return None
+    return ours.rps / other.rps
+
+
+def fmt_rps(measure: Measure | None) -> str:
+    if measure is None:
+        return "n/a"
+    if measure.requests == 0:
+        return "0 (none finished)"
+    failed = f" ({measure.failed} failed)" if measure.failed else ""
+    return f"{measure.rps:,.0f}{failed}" if measure.rps >= 10 else f"{measure.rps:.2f}{failed}"
+
+
+def fmt_ms(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:,.0f}"
+
+
+def fmt_latency(measure: Measure | None) -> str:
+    return "n/a" if measure is None else f"{fmt_ms(measure.p50_ms)} / {fmt_ms(measure.p99_ms)}"
+
+
+def fmt_ratio(result: SizeResult, name: str, kind: str, anchor: str) -> str:
+    value = ratio(result, name, anchor)
+    if value is None:
+        return "n/a"
+    wanted = target(name, kind, anchor)
+    verdict = "" if wanted is None else (f" ✓ (≥{wanted:g})" if value >= wanted else f" ✗ (≥{wanted:g})")
+    return f"{value:,.2f}×{verdict}"
+
+
+def rows(result: SizeResult) -> list[list[str]]:
+    out = []
+    for cell in result.cells:
+        measures = {server: median(result.runs.get((cell.name, server), [])) for server in SERVERS}
+        floor = result.floor.get(cell.name)
+        out.append(
+            [
+                cell.name,
+                *(f"{fmt_rps(measures[s])} | {fmt_latency(measures[s])}" for s in SERVERS),
+                f"{fmt_rps(floor)} | {fmt_latency(floor)}",
+                fmt_ratio(result, cell.name, cell.kind, "oxigraph"),
+                fmt_ratio(result, cell.name, cell.kind, "rdflib-endpoint"),
+            ]
+        )
+    return out
+
+
+HEADER = [
+    "query",
+    "ours req/s | p50 / p99 ms",
+    "Oxigraph server",
+    "rdflib-endpoint",
+    "pyoxigraph in-process (1 thread)",
+    "ours / Oxigraph",
+    "ours / rdflib-endpoint",
+]
+
+
+def markdown_table(header: list[str], body: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(cell.replace(" | ", " · ") for cell in row) + " |" for row in body)
+    return "\n".join(lines)
+
+
+def table(results: list[SizeResult]) -> str:
+    """The plain-text table ``make bench`` prints."""
+    parts = []
+    for result in results:
+        parts.append(f"\n== {result.size} ({result.quads:,} quads) ==")
+        parts.append(summary_line(result))
+        body = [[cell.replace(" | ", " ") for cell in row] for row in rows(result)]
+        widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(HEADER)]
+        parts.append("  ".join(h.ljust(w) for h, w in zip(HEADER, widths, strict=True)))
+        parts.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in body)
+    return "\n".join(parts)
+
+
+def summary_line(result: SizeResult) -> str:
+    load = result.load
+    startup = statistics.median(result.startup_s) if result.startup_s else float("nan")
+    line = (
+        f"bulk load {load.get('load_s')} s (process {load.get('process_s')} s), peak RSS {load.get('peak_rss_mb')} MB; "
+        f"start-up over the persisted store {startup:.2f} s (median of {len(result.startup_s)})"
+    )
+    if result.validation:
+        line += "; validation " + validation_text(result.validation)
+    return line
+
+
+def validation_text(found: dict[str, object]) -> str:
+    if "error" in found:
+        return f"not measured: {found['error']}"
+    return (
+        f"p50 {found['p50_ms']} ms, p99 {found['p99_ms']} ms ({found['triples']} triples: {found['entry']}; "
+        f"{found['runs']} sequential requests, HTTP {found['status']})"
+    )
+
+
+def targets_section(results: list[SizeResult]) -> list[str]:
+    lines = ["## Targets", ""]
+    for result in results:
+        lines.append(f"- {result.size}: " + "; ".join(target_verdicts(result)))
+    return lines
+
+
+def target_verdicts(result: SizeResult) -> list[str]:
+    verdicts = []
+    for cell in result.cells:
+        for anchor in ("oxigraph", "rdflib-endpoint"):
+            wanted = target(cell.name, cell.kind, anchor)
+            value = ratio(result, cell.name, anchor)
+            if wanted is not None and value is not None:
+                mark = "met" if value >= wanted else "MISSED"
+                verdicts.append(f"{cell.name} vs {anchor} {value:.2f}× (target ≥{wanted:g}×, {mark})")
+    if parse_size(result.size) == parse_size("1M"):
+        load, peak = result.load.get("load_s", 0.0), result.load.get("peak_rss_mb", 0.0)
+        verdicts.append(f"bulk load {load} s (≤15 s, {'met' if load <= 15 else 'MISSED'})")
+        verdicts.append(f"peak RSS {peak} MB (≤1,536 MB, {'met' if peak <= 1536 else 'MISSED'})")
+        startup = statistics.median(result.startup_s)
+        verdicts.append(f"start-up {startup:.2f} s (≤2 s, {'met' if startup <= 2 else 'MISSED'})")
+    if result.validation and "p50_ms" in result.validation:
+        p50 = float(result.validation["p50_ms"])  # type: ignore[arg-type]
+        verdicts.append(f"validation p50 {p50} ms (≤50 ms, {'met' if p50 <= 50 else 'MISSED'})")
+    return verdicts
+
+
+def markdown(info: dict[str, str], results: list[SizeResult], args: argparse.Namespace, command: str) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`benchmarks/run.py`); see `benchmarks/README.md` for what is measured and how.",
+        "",
+        "## Machine and versions",
+        "",
+        *(f"- {key}: {value}" for key, value in info.items()),
+        "",
+        "## Command",
+        "",
+        f"`{command}` — wrk `-t2 -c16 --latency`, {args.warmup:g} s warm-up then {args.seconds:g} s measured per run,",
+        f"{args.rounds} interleaved rounds (rdflib-endpoint: {args.rdflib_rounds}); figures are medians of the rounds.",
+        "Requests/s with p50 / p99 latency in ms. wrk runs on the same 2 cores as the servers.",
+        "",
+    ]
+    for result in results:
+        lines += [f"## {result.size} ({result.quads:,} quads)", "", summary_line(result), ""]
+        lines += [f"Load average when the size started: {' '.join(f'{v:.2f}' for v in result.load_average)}", ""]
+        lines += [markdown_table(HEADER, rows(result)), ""]
+        lines += row_counts(result)
+        if result.notes:
+            lines += ["Notes:", "", *(f"- {note}" for note in result.notes), ""]
+    lines += targets_section(results)
+    return "\n".join(lines) + "\n"
+
+
+def row_counts(result: SizeResult) -> list[str]:
+    """Rows each server returned per query (they must agree; canned answers are counted by our service)."""
+    parts = []
+    for cell in result.cells:
+        counts = [f"{server} {result.rows.get((cell.name, server))}" for server in SERVERS]
+        parts.append(f"{cell.name}: " + ", ".join(counts))
+    return ["Rows returned: " + "; ".join(parts) + ".", ""]
