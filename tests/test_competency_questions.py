@@ -1,0 +1,446 @@
+"""Each public competency question (shared competency-questions.md) is answered by a SPARQL query over the
+ontology and the data (tests/cq/Qxx.rq), and the answer is the one the source states."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from pyoxigraph import Literal, RdfFormat, Store
+
+from graphfiles import ONTOLOGY_FILES, ROOT, data_files
+
+CQ_DIR = ROOT / "tests" / "cq"
+ONT = "https://w3id.org/clusterkg/ont#"
+ID = "https://w3id.org/clusterkg/id/"
+CONCEPT = "https://w3id.org/clusterkg/concept/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+Row = dict[str, object]
+
+
+@cache
+def store() -> Store:
+    store = Store()
+    for path in [*ONTOLOGY_FILES, *data_files()]:
+        store.load(path=str(path), format=RdfFormat.TURTLE)
+    return store
+
+
+def python_value(term: object) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        if datatype == XSD + "integer":
+            return int(term.value)
+        if datatype == XSD + "decimal":
+            return Decimal(term.value)
+        if datatype == XSD + "boolean":
+            return term.value == "true"
+        return term.value
+    return term.value  # type: ignore[attr-defined]
+
+
+@cache
+def answer(name: str) -> tuple[Row, ...]:
+    solutions = store().query((CQ_DIR / f"{name}.rq").read_text(encoding="utf-8"))
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return tuple({n: python_value(row[n]) for n in names} for row in solutions)  # type: ignore[union-attr]
+
+
+def column(name: str, variable: str) -> set[object]:
+    return {row[variable] for row in answer(name) if row[variable] is not None}
+
+
+def ont(local: str) -> str:
+    return ONT + local
+
+
+def ident(path: str) -> str:
+    return ID + path
+
+
+def concept(path: str) -> str:
+    return CONCEPT + path
+
+
+def observed(name: str, **where: object) -> list[object]:
+    """Values of the rows whose columns equal `where`."""
+    return [row["value"] for row in answer(name) if all(row.get(k) == v for k, v in where.items())]
+
+
+def test_every_query_file_is_used() -> None:
+    names = {p.stem for p in CQ_DIR.glob("*.rq")}
+    tested = set(re.findall(r'(?:answer|column|observed)\("([^"]+)"', Path(__file__).read_text(encoding="utf-8")))
+    assert names <= tested, f"queries without a test: {sorted(names - tested)}"
+
+
+def test_q01_actor_types_of_the_todai_soken_definition() -> None:
+    assert column("Q01", "actorType") == {
+        ont("ManufacturingFirm"),
+        ont("ServiceFirm"),
+        ont("ResearchInstitute"),
+        ont("University"),
+        ont("PublicResearchInstitute"),
+        ont("LocalGovernment"),
+    }
+
+
+def test_q02_four_constituent_elements_of_tama() -> None:
+    rows = answer("Q02")
+    assert [row["componentType"] for row in rows] == [
+        ont("LargeEnterprise"),
+        ont("University"),
+        ont("ProductDevelopmentSME"),
+        ont("BaseTechnologySME"),
+    ]
+
+
+def test_q03_universities_and_laboratories_in_tama() -> None:
+    rows = {row["indicator"]: row for row in answer("Q03")}
+    assert rows[concept("indicator/universities")]["value"] == 38
+    humanities = rows[concept("indicator/university-count-with-humanities")]
+    assert (humanities["value"], humanities["approximation"]) == (90, concept("approximation/approximate"))
+    laboratories = rows[concept("indicator/laboratories")]
+    assert laboratories["value"] == 100
+    assert laboratories["approximation"] in {concept("approximation/more-than"), concept("approximation/at-least")}
+    assert {ident("org/nec"), ident("org/toshiba"), ident("org/fujitsu")} <= column("Q03-firms", "firm")
+
+
+def test_q05_the_network_that_distinguishes_a_cluster() -> None:
+    kinds: dict[object, set[object]] = {}
+    for row in answer("Q05"):
+        kinds.setdefault(row["type"], set()).add(row["networkKind"])
+    assert concept("network-kind/horizontal-industry-academia-government") in kinds[ont("Cluster")]
+    assert concept("network-kind/vertical-company-town") in kinds[ont("CompanyTown")]
+    assert concept("network-kind/infrastructure-sharing") in kinds[ont("IndustrialEstate")]
+    districts = [row for row in answer("Q05") if row["type"] == ont("TraditionalProductionDistrict")]
+    assert any("未発達" in str(row["descriptionJa"]) for row in districts)
+
+
+def test_q06_ivam_technology_broker_and_network_of_networks() -> None:
+    assert "technology broker" in column("Q06", "role")
+    assert concept("network-kind/network-of-networks") in column("Q06", "networkKind")
+
+
+def test_q07_product_development_network_versus_company_town() -> None:
+    rows = answer("Q07")
+    pairs = {(row["type"], row["networkKind"]) for row in rows if row["type"]}
+    assert (ont("ProductDevelopmentSME"), concept("network-kind/regional-production-network")) in pairs
+    assert (ont("CompanyTown"), concept("network-kind/vertical-company-town")) in pairs
+    survey = {(row["indicator"], row["value"]) for row in rows if row["indicator"]}
+    assert (concept("indicator/customers-per-firm"), 200) in survey
+    assert (concept("indicator/subcontractors-per-firm"), 50) in survey
+
+
+def test_q09_six_business_lines_of_the_tama_association() -> None:
+    rows = answer("Q09")
+    assert [row["order"] for row in rows] == [1, 2, 3, 4, 5, 6]
+    functions = " ".join(str(row["functions"]) for row in rows)
+    for function in (
+        "information-network",
+        "industry-academia-collaboration",
+        "exchange-promotion",
+        "new-business-support",
+        "hr-matching",
+        "international-exchange",
+    ):
+        assert concept(f"support-function/{function}") in functions
+
+
+def test_q10_services_ivam_provides_to_smes() -> None:
+    assert {
+        concept(f"support-function/{f}")
+        for f in (
+            "product-development-guidance",
+            "project-management",
+            "technology-transfer",
+            "start-up-support",
+            "market-research",
+            "strategy-consulting",
+            "information-provision",
+            "marketing",
+            "trade-fair",
+            "public-relations",
+            "consulting",
+        )
+    } <= column("Q10", "function")
+    assert len({row["service"] for row in answer("Q10") if row["order"] is not None}) == 9
+
+
+def test_q11_coordinator_system_and_its_size() -> None:
+    rows = answer("Q11")
+    counts = {(row["coordinators"], row["approximation"]) for row in rows if row["coordinators"] is not None}
+    assert counts == {(128, concept("approximation/exact")), (130, concept("approximation/approximate"))}
+    assert any(row["free"] is True and row["programme"] for row in rows)
+
+
+def test_q12_hr_matching_partners_start_and_placements() -> None:
+    rows = answer("Q12")
+    assert column("Q12", "partner") == {
+        ident("org/recruit-ablic"),
+        ident("org/yokogawa-human-create"),
+        ident("org/career-rise"),
+        ident("org/sony-human-capital"),
+    }
+    assert {row["free"] for row in rows} == {True}
+    assert column("Q12", "start") == {"2002"}
+    assert column("Q12", "placements") == {12}
+
+
+def test_q13_ministries_programmes_and_projects() -> None:
+    rows = {row["leadBody"]: row for row in answer("Q13")}
+    meti = rows[ident("org/meti")]
+    assert (meti["programme"], meti["start"], meti["projects"]) == (
+        ident("programme/industrial-cluster-plan"),
+        "2001",
+        19,
+    )
+    assert rows[ident("org/mext")]["programme"] == ident("programme/knowledge-cluster")
+
+
+def test_q15_bioregio() -> None:
+    assert column("Q15", "programme") == {ident("programme/bioregio")}
+
+
+def test_q17_areas_tama_covers() -> None:
+    rows = answer("Q17")
+    centres = {(row["area"], row["centre"]) for row in rows if row["centre"]}
+    assert {
+        (ident("place/southwest-saitama"), ident(f"place/{c}")) for c in ("sayama", "tokorozawa", "kawagoe")
+    } <= centres
+    assert {(ident("place/central-kanagawa"), ident(f"place/{c}")) for c in ("sagamihara", "atsugi")} <= centres
+    assert {ident("place/tama-area"), ident("place/kawasaki"), ident("place/yokohama")} <= column("Q17", "area")
+    assert column("Q17", "excluded") == {ident("place/okutama"), ident("place/hinohara")}
+
+
+def test_q18_adlershof_today_and_master_plan_stage() -> None:
+    figures = {row["indicator"]: row["value"] for row in answer("Q18")}
+    assert figures[concept("indicator/researchers")] == 4000
+    assert figures[concept("indicator/land-purchased")] == 420
+    assert figures[concept("indicator/departments")] == 3
+    assert figures[concept("indicator/research-institutes")] == 12
+    assert figures[concept("indicator/firms")] == 300
+    assert figures[concept("indicator/investment")] == 200  # hundred million yen: about 20 billion yen
+    [stage] = answer("Q18-stage")
+    assert "first" in str(stage["description"]) and "second" in str(stage["description"])
+
+
+def test_q20_organisations_under_tsb_and_their_fields() -> None:
+    fields = {(row["organisation"], row["field"]) for row in answer("Q20")}
+    assert {
+        (ident("org/biotop"), concept("technology-field/biotechnology")),
+        (ident("org/timekontor"), concept("technology-field/it")),
+        (ident("org/timekontor"), concept("technology-field/multimedia")),
+        (ident("org/fav"), concept("technology-field/transport-logistics")),
+        (ident("org/tsbmedici"), concept("technology-field/medical-engineering")),
+    } <= fields
+
+
+def test_q21_four_organisations_ivam_created() -> None:
+    types = {row["organisation"]: row["type"] for row in answer("Q21")}
+    assert types == {
+        ident("org/ivam-service"): ont("Enterprise"),
+        ident("org/ivam-capital"): ont("InvestmentFund"),
+        ident("org/avt-network-nrw"): ont("ExpertNetwork"),
+        ident("org/mst-factory-dortmund"): ont("Incubator"),
+    }
+
+
+def test_q22_tama_tlo() -> None:
+    assert column("Q22", "type") == {ont("TechnologyLicensingOrganisation")}
+    assert column("Q22", "founded") == {"2000-07"}
+    assert column("Q22", "law") == {ident("programme/tlo-law")}
+    assert concept("support-function/licensing") in column("Q22", "function")
+
+
+def test_q23_tama_fund() -> None:
+    [row] = answer("Q23")
+    assert (row["founded"], row["funder"], row["function"], row["partner"]) == (
+        "2003-04",
+        ident("org/seibu-shinkin"),
+        concept("support-function/venture-funding"),
+        ident("org/tama-association"),
+    )
+
+
+def test_q25_ivam_membership_over_time() -> None:
+    history = {(row["period"], row["breakdown"]): (row["value"], row["approximation"]) for row in answer("Q25")}
+    assert history[("1993", concept("breakdown/company"))][0] == 12
+    assert history[("1998", None)] == (50, concept("approximation/more-than"))
+    assert history[("1999", None)][0] == 65
+    assert history[("2002-05", concept("breakdown/company"))][0] == 79
+    assert history[("2002-05", concept("breakdown/institution"))][0] == 30
+
+
+def test_q26_tama_association_membership_growth() -> None:
+    growth = {(row["period"], row["breakdown"]): row["value"] for row in answer("Q26")}
+    assert growth[("1997-09", None)] == 55
+    assert growth[("1998-04", None)] == 328
+    assert growth[("1998-04", concept("breakdown/company"))] == 190
+    assert growth[("2004-01-05", None)] == 597
+    assert growth[("2004-01-05", concept("breakdown/company"))] == 297
+
+
+def test_q27_tama_member_categories_add_up_to_597() -> None:
+    [row] = answer("Q27")
+    assert (row["total"], row["sumOfCategories"], row["companies"]) == (597, 597, 297)
+    assert round(float(str(row["companyShare"])), 3) == 0.497
+
+
+def test_q28_ivam_companies_by_country_add_to_80_not_79() -> None:
+    rows = {row["kind"]: row for row in answer("Q28")}
+    companies = rows[concept("breakdown/company")]
+    assert (companies["statedTotal"], companies["sumByCountry"], companies["countries"]) == (79, 80, 8)
+    institutions = rows[concept("breakdown/institution")]
+    assert (institutions["statedTotal"], institutions["sumByCountry"]) == (30, 30)
+
+
+def test_q30_biotop_key_figures() -> None:
+    figures = {(row["indicator"], row["breakdown"]): row["value"] for row in answer("Q30")}
+    related = concept("breakdown/related-industry")
+    assert figures[(concept("indicator/universities"), None)] == 3
+    assert figures[(concept("indicator/research-groups"), None)] == 87
+    assert figures[(concept("indicator/researchers"), None)] == 3095
+    assert figures[(concept("indicator/firms"), related)] == 63
+    assert figures[(concept("indicator/employees"), related)] == 1091
+    assert figures[(concept("indicator/growth-rate"), related)] == 9
+
+
+def test_q32_dortmund_technology_center_and_park() -> None:
+    tzdo, park = ident("org/tzdo"), ident("agglomeration/technology-park-dortmund")
+    assert observed("Q32", subject=tzdo, indicator=concept("indicator/firms")) == [50]
+    assert observed("Q32", subject=tzdo, indicator=concept("indicator/workers")) == [1300]
+    assert observed("Q32", subject=tzdo, indicator=concept("indicator/buildings")) == [4]
+    assert observed("Q32", subject=park, indicator=concept("indicator/firms")) == [200]
+    assert observed("Q32", subject=park, indicator=concept("indicator/workers")) == [8000]
+    jobs = set(observed("Q32", subject=park, indicator=concept("indicator/jobs-created")))
+    assert {11000, 3674, 70000} <= jobs
+    assert observed("Q32", subject=park, indicator=concept("indicator/jobs-held-by-residents")) == [8270]
+    founded = {row["subject"]: row["founded"] for row in answer("Q32-founding")}
+    assert founded == {tzdo: "1985", park: "1988"}
+
+
+def test_q33_response_rates_of_the_2003_survey() -> None:
+    rows = {(row["indicator"], str(row["breakdowns"] or "")): row["value"] for row in answer("Q33")}
+    population, respondents = concept("indicator/survey-population"), concept("indicator/respondents")
+    rate = concept("indicator/response-rate")
+    assert (rows[(population, "member")], rows[(respondents, "member")]) == (262, 120)
+    assert (rows[(population, "non-member")], rows[(respondents, "non-member")]) == (1364, 94)
+    assert rows[(rate, "member")] == Decimal("45.8")
+    assert rows[(rate, "non-member")] == Decimal("6.9")
+    assert rows[(respondents, "")] == 214
+    assert rows[(respondents, "sme")] == 200
+    machinery = [
+        v
+        for (i, b), v in rows.items()
+        if i == respondents and set(b.split()) == {"machinery-metal-manufacturing", "sme"}
+    ]
+    assert machinery == [158]
+
+
+def test_q34_collaboration_cases_and_the_association() -> None:
+    def count(*breakdowns: str) -> object:
+        wanted = set(breakdowns)
+        [value] = [row["value"] for row in answer("Q34") if set(str(row["breakdowns"] or "").split()) == wanted]
+        return value
+
+    assert count() == 45
+    assert count("breakdown/member-case") == 40
+    assert count("breakdown/non-member-case") == 5
+    assert count("breakdown/association-supported") == 23
+    assert count("breakdown/not-involved") == 17
+    assert count("breakdown/formed-through-association") == 20
+
+
+def test_q35_four_brokering_types_on_two_axes() -> None:
+    rows = {row["notation"]: row for row in answer("Q35")}
+    assert set(rows) == {"I", "II", "III", "IV"}
+    assert "連携形成主導" in str(rows["I"]["labelJa"])
+    assert "High involvement both" in str(rows["I"]["definition"])
+    assert "High involvement in project promotion, low in forming" in str(rows["II"]["definition"])
+    assert "Low involvement in project promotion, high in forming" in str(rows["III"]["definition"])
+    assert "Low involvement both" in str(rows["IV"]["definition"])
+
+
+def test_q37_companies_in_more_than_one_supported_case() -> None:
+    cases = {(row["company"], row["caseNumber"], row["supportType"]) for row in answer("Q37")}
+    one, two, three = (concept(f"support-type/type-{t}") for t in ("i", "ii", "iii"))
+    assert cases == {
+        (ident("org/yamashita-denshi-sekkei"), 4, one),
+        (ident("org/yamashita-denshi-sekkei"), 16, three),
+        (ident("org/toa-dkk"), 2, one),
+        (ident("org/toa-dkk"), 5, one),
+        (ident("org/farbel"), 11, two),
+        (ident("org/farbel"), 12, two),
+        (ident("org/media-plus"), 19, three),
+        (ident("org/media-plus"), 20, three),
+    }
+
+
+def test_q39_tama_and_silicon_valley() -> None:
+    rows = {(row["indicator"], row["unit"]): row for row in answer("Q39")}
+
+    def pair(indicator: str, unit: str) -> tuple[object, object]:
+        row = rows[(concept(f"indicator/{indicator}"), concept(f"unit/{unit}"))]
+        return row["tama"], row["siliconValley"]
+
+    assert pair("area", "km2") == (3058, 3900)
+    assert pair("population", "person") == (10693000, 2300000)
+    assert pair("manufacturing-employees", "person") == (648202, 376318)
+    assert pair("manufacturing-establishments", "count") == (19184, 3879)
+    assert pair("shipments", "billion-yen") == (24619, 12000)
+    assert pair("shipments", "billion-usd") == (205, 100)
+    ratio = rows[(concept("indicator/shipments"), concept("unit/billion-usd"))]["ratio"]
+    assert round(float(str(ratio)), 2) == 2.05
+
+
+def test_q40_formation_and_the_role_of_government() -> None:
+    modes = {row["subject"]: row["formationMode"] for row in answer("Q40") if row["formationMode"]}
+    assert modes[ident("agglomeration/silicon-valley")] == concept("formation-mode/autonomous")
+    for place in ("berlin-brandenburg", "dresden", "dortmund"):
+        assert modes[ident(f"agglomeration/{place}")] == concept("formation-mode/regional-government-led")
+    assert ident("org/kanto-miti-bureau") in column("Q40", "supportedBy")
+
+
+def test_q41_ivam_and_the_tama_association_compared() -> None:
+    rows = answer("Q41")
+    founded = {row["organisation"]: row["founded"] for row in rows}
+    assert founded == {ident("org/ivam"): "1993", ident("org/tama-association"): "2001-04"}
+    state = concept("breakdown/state-funding")
+    shares = {row["value"] for row in rows if row["breakdown"] == state}
+    assert {80, 50, 40, 0} <= shares
+    fees = {row["value"] for row in rows if row["indicator"] == concept("indicator/membership-fee")}
+    assert fees == {7, 49}  # ten thousand yen: 70,000 to 490,000 yen
+    members = {
+        (row["organisation"], row["period"], row["breakdown"]): row["value"]
+        for row in rows
+        if row["indicator"] == concept("indicator/member-count")
+    }
+    assert members[(ident("org/tama-association"), "2004-01-05", None)] == 597
+    assert members[(ident("org/ivam"), "2002-05", concept("breakdown/company"))] == 79
+
+
+def test_q42_product_development_and_base_technology_smes() -> None:
+    rows = answer("Q42")
+    definitions = {row["defined"] for row in rows if row["defined"]}
+    assert {ont("ProductDevelopmentSME"), ont("BaseTechnologySME"), ont("SME")} <= definitions
+    figures = {
+        (row["indicator"], frozenset(str(row["breakdowns"] or "").split())): row for row in rows if row["indicator"]
+    }
+    pd_members = frozenset({"product-development", "member", "machinery-metal-manufacturing", "sme"})
+    pd_non_members = (pd_members - {"member"}) | {"non-member"}
+    assert figures[(concept("indicator/customers-per-firm"), pd_members)]["value"] == 250
+    assert figures[(concept("indicator/subcontractors-per-firm"), pd_members)]["value"] == 150
+    range_row = figures[(concept("indicator/subcontractors-per-firm"), pd_non_members)]
+    assert (range_row["value"], range_row["max"]) == (50, 60)
+    patents = figures[(concept("indicator/patents-per-firm"), pd_members)]
+    assert (patents["value"], patents["max"]) == (8, 9)
+    decrease = [row["value"] for (i, _), row in figures.items() if i == concept("indicator/employment-decrease-rate")]
+    assert Decimal("0.2") in decrease
+    thresholds = {(row["indicator"], row["value"]) for row in rows if not row["breakdowns"]}
+    assert (concept("indicator/capital-threshold"), 3) in thresholds  # hundred million yen
+    assert (concept("indicator/employee-threshold"), 300) in thresholds
