@@ -9,6 +9,7 @@ import os
 import pickle
 import struct
 import sys
+import time
 from typing import IO, Any
 
 from .base import QueryJob
@@ -36,6 +37,18 @@ def read_frame(stream: IO[bytes]) -> Any:
     return pickle.loads(data)  # noqa: S301 - frames come from our own parent/child process
 
 
+def _open_read_only(store_class: Any, store_path: str, attempts: int = 3) -> Any:
+    """Open a read-only view; retried, as opening while the writer is mid-flush can fail transiently."""
+    for attempt in range(attempts):
+        try:
+            return store_class.read_only(store_path)
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _answer(
     store_path: str, store: Any, version: int, message: tuple[int, QueryJob]
 ) -> tuple[Any, int, tuple[str, Any]]:
@@ -46,7 +59,7 @@ def _answer(
     wanted, job = message
     try:
         if store is None or wanted != version:
-            store, version = Store.read_only(store_path), wanted
+            store, version = _open_read_only(Store, store_path), wanted
         return store, version, ("ok", evaluate(store, job))
     except SyntaxError as error:
         return store, version, ("syntax", str(error))
