@@ -69,8 +69,7 @@ def test_every_fact_bearing_resource_has_provenance() -> None:
         str(s)
         for s in fact_bearing_resources()
         if not any(
-            (e, OA.exact, None) in graph and (e, CKG.inPassage, None) in graph
-            for e in graph.objects(s, CKG.evidence)
+            (e, OA.exact, None) in graph and (e, CKG.inPassage, None) in graph for e in graph.objects(s, CKG.evidence)
         )
     ]
     assert not missing, f"{len(missing)} resources without evidence (quote + passage): {missing[:20]}"
