@@ -1,0 +1,109 @@
+"""Bind validated RDF terms to a canned query's variables with a VALUES block, and page it.
+
+The query text is never edited with user text: a canned query is split once, when the catalogue is
+loaded, at the opening brace of its outermost ``WHERE`` group; at run time a ``VALUES`` block built
+from validated terms is put there, and ``LIMIT``/``OFFSET`` built from integers go at the end.
+Terms are written by pyoxigraph in N-Triples syntax, which escapes ``"``, ``\\`` and line breaks in
+literals; IRIs were checked by pyoxigraph's IRI parser, which refuses ``<``, ``>``, ``"``, spaces and
+braces. So a value can only ever be one term of the block, whatever characters it holds.
+
+>>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o }")
+>>> shape.bind({"p": NamedNode("http://e/p")})
+'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
+>>> shape.page(shape.bind({}), limit=10, offset=20)
+'SELECT ?x WHERE { ?x ?p ?o }\\nLIMIT 10 OFFSET 20'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+Term = NamedNode | Literal
+
+# Tokens that may contain braces, '#' or keywords without being them: strings, IRIs, comments.
+SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+TOKEN = re.compile(r"[{}]|(?<![\w:?$@])[A-Za-z]+(?![\w:])")
+FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+TRAILING = ("LIMIT", "OFFSET", "VALUES")
+
+
+class QueryShapeError(ValueError):
+    """The canned query cannot be bound or paged safely (no WHERE, or a trailing LIMIT/VALUES)."""
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """Braces and bare keywords outside strings, IRIs and comments: (token, position, depth)."""
+    tokens: list[tuple[str, int, int]] = []
+    depth, position = 0, 0
+    while position < len(text):
+        skipped = SKIPPED.match(text, position)
+        if skipped:
+            position = skipped.end()
+            continue
+        token = TOKEN.match(text, position)
+        if token is None:
+            position += 1
+            continue
+        word = token.group()
+        if word == "}":
+            depth -= 1
+        tokens.append((word.upper(), token.start(), depth))
+        if word == "{":
+            depth += 1
+        position = token.end()
+    return tokens
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """Where a canned query starts its form and its outermost WHERE group."""
+
+    text: str
+    form: str
+    form_at: int
+    where_brace: int
+
+    @classmethod
+    def of(cls, text: str) -> QueryShape:
+        tokens = _tokens(text)
+        top = [(word, at) for word, at, depth in tokens if depth == 0]
+        form = next(((w, at) for w, at in top if w in FORMS), None)
+        if form is None:
+            raise QueryShapeError("no SELECT, CONSTRUCT, ASK or DESCRIBE")
+        where = next((i for i, (w, _) in enumerate(top) if w == "WHERE"), None)
+        if where is None or where + 1 >= len(top) or top[where + 1][0] != "{":
+            raise QueryShapeError("a canned query must write its WHERE keyword before its pattern")
+        trailing = [w for w, _ in top[where + 1 :] if w in TRAILING]
+        if trailing:
+            raise QueryShapeError(f"a canned query must not end with {trailing[0]}: paging adds it")
+        return cls(text, form[0], form[1], top[where + 1][1])
+
+    def bind(self, terms: dict[str, Term | None]) -> str:
+        """The query with a VALUES block binding each named variable (None stays UNDEF)."""
+        if not terms:
+            return self.text
+        names = " ".join(f"?{name}" for name in terms)
+        row = " ".join("UNDEF" if term is None else str(term) for term in terms.values())
+        block = f" VALUES ({names}) {{ ({row}) }}"
+        at = self.where_brace + 1
+        return self.text[:at] + block + self.text[at:]
+
+    def page(self, bound: str, limit: int | None, offset: int = 0) -> str:
+        """Append LIMIT/OFFSET (integers only) after the query's own solution modifiers."""
+        clauses = []
+        if limit is not None:
+            clauses.append(f"LIMIT {int(limit)}")
+        if offset:
+            clauses.append(f"OFFSET {int(offset)}")
+        return bound + "\n" + " ".join(clauses) if clauses else bound
