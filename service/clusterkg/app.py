@@ -17,7 +17,7 @@ from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
-from .routes import dataset, health, linkeddata, pages, sparql
+from .routes import dataset, health, linkeddata, ontology, pages, sparql
 from .store import Store, open_store
 from .store.build import build
 from .store.embedded import EmbeddedStore
@@ -25,7 +25,7 @@ from .store.embedded import EmbeddedStore
 log = logging.getLogger("clusterkg.app")
 
 #: The routers every app includes. A feature adds its own ``APIRouter`` here.
-ROUTERS = (sparql.router, health.router, pages.router, linkeddata.router, dataset.router)
+ROUTERS = (sparql.router, health.router, pages.router, linkeddata.router, dataset.router, ontology.router)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
