@@ -1,10 +1,11 @@
 """Run canned queries: bind validated parameters, page, evaluate on the store, cache the answer.
 
 The same functions serve the REST routes (``routes/queries.py``) and the CLI (``clusterkg query``), so
-both return the same rows. Answers are cached in a bounded LRU keyed by the query, its bound terms, the
-format, the page and the store's data version: any write to the store changes the version, so a cached
-answer is never served for data it was not computed from. A store that cannot tell its version (a
-remote endpoint may change behind our back) is never cached.
+both return the same rows. Answers go through the service's result cache (``cache.VersionedCache``,
+shared with ``/sparql``) keyed by the store job, whose text holds the query, its bound terms and the
+page, and by the store's data version: any write to the store changes the version, so a cached answer
+is never served for data it was not computed from. A store that cannot tell its version (a remote
+endpoint may change behind our back) is never cached, nor is a query that calls a remote ``SERVICE``.
 """
 
 from __future__ import annotations
@@ -66,11 +67,6 @@ class Prepared:
     job: QueryJob
     cacheable: bool = True
 
-    @property
-    def key(self) -> tuple[object, ...]:
-        terms = tuple((name, None if term is None else str(term)) for name, term in self.terms.items())
-        return (self.query.name, terms, self.fmt.name, self.page.limit, self.page.offset)
-
 
 @dataclass(frozen=True)
 class CannedAnswer:
@@ -108,18 +104,19 @@ class CannedQueries:
         timeout: float = 30.0,
         max_rows: int = 100_000,
         service_allowlist: Sequence[str] = (),
-        cache: VersionedCache[CannedAnswer] | None = None,
+        cache: VersionedCache[QueryResult] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
         self.service_allowlist = tuple(service_allowlist)
-        self.cache = cache if cache is not None else VersionedCache[CannedAnswer](CACHE_ENTRIES, CACHE_BYTES)
+        self.cache = cache if cache is not None else VersionedCache[QueryResult](CACHE_ENTRIES, CACHE_BYTES)
 
     @classmethod
-    def from_settings(cls, catalogue: Catalogue, store: Store, settings: Settings) -> CannedQueries:
-        cache = VersionedCache[CannedAnswer](settings.result_cache_entries, settings.result_cache_bytes)
+    def from_settings(
+        cls, catalogue: Catalogue, store: Store, settings: Settings, cache: VersionedCache[QueryResult] | None = None
+    ) -> CannedQueries:
         return cls(
             catalogue, store, settings.query_timeout, settings.max_result_rows, settings.service_allowlist, cache
         )
@@ -140,23 +137,24 @@ class CannedQueries:
 
     async def run(self, prepared: Prepared) -> CannedAnswer:
         version = self._version(prepared)
-        cached = self.cache.get(prepared.key, version)
-        if cached is not None:
-            return cached
-        return self._keep(prepared, version, await self.store.query(prepared.job))
+        result = self.cache.get(prepared.job, version)
+        if result is None:
+            result = await self.store.query(prepared.job)
+            self.cache.put(prepared.job, version, result, len(result.body))
+        return self._answer(prepared, result)
 
     def run_sync(self, prepared: Prepared) -> CannedAnswer:
         version = self._version(prepared)
-        cached = self.cache.get(prepared.key, version)
-        if cached is not None:
-            return cached
-        return self._keep(prepared, version, self.store.query_sync(prepared.job))
+        result = self.cache.get(prepared.job, version)
+        if result is None:
+            result = self.store.query_sync(prepared.job)
+            self.cache.put(prepared.job, version, result, len(result.body))
+        return self._answer(prepared, result)
 
-    def _keep(self, prepared: Prepared, version: int | None, result: QueryResult) -> CannedAnswer:
+    @staticmethod
+    def _answer(prepared: Prepared, result: QueryResult) -> CannedAnswer:
         has_next = prepared.query.form == "SELECT" and result.truncated
-        answer = CannedAnswer(result.body, prepared.fmt, result.count, has_next, prepared.page)
-        self.cache.put(prepared.key, version, answer, len(answer.body))
-        return answer
+        return CannedAnswer(result.body, prepared.fmt, result.count, has_next, prepared.page)
 
     def _version(self, prepared: Prepared) -> int | None:
         """The store's data version, or None (do not cache) for federated queries and remote stores."""

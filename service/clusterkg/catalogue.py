@@ -136,6 +136,12 @@ def split_header(text: str) -> tuple[str, int]:
     return "\n".join(lines), len(lines)
 
 
+def is_canned(path: Path) -> bool:
+    """Whether the file starts with a ``#+`` header line."""
+    with path.open(encoding="utf-8") as lines:
+        return lines.readline().startswith(HEADER_PREFIX)
+
+
 def parse_header(path: Path, text: str) -> Header:
     """Read and validate the header, or raise :class:`CatalogueError` with the file and line."""
     source, count = split_header(text)
@@ -226,9 +232,13 @@ class Catalogue:
 
     @classmethod
     def load(cls, directory: Path) -> Catalogue:
-        """Load every ``*.rq`` directly in ``directory`` (sub-folders such as ``qc/`` are not canned)."""
+        """Load every ``*.rq`` directly in ``directory`` that starts with a ``#+`` header.
+
+        Sub-folders (``qc/``) and files without a header are plain queries (examples for the query
+        page), not canned ones; a file with a header that is broken stops the load.
+        """
         probe = Store()
-        paths = sorted(Path(directory).glob("*.rq"))
+        paths = sorted(path for path in Path(directory).glob("*.rq") if is_canned(path))
         return cls({path.stem: load_query(path, probe) for path in paths})
 
     def get(self, name: str) -> CannedQuery:
