@@ -18,6 +18,8 @@ from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, N
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
 from .routes import dataset, health, linkeddata, ontology, pages, sparql
+from .routes import cases as case_routes
+from .routes import validate as validate_routes
 from .store import Store, open_store
 from .store.build import build
 from .store.embedded import EmbeddedStore
@@ -25,7 +27,16 @@ from .store.embedded import EmbeddedStore
 log = logging.getLogger("clusterkg.app")
 
 #: The routers every app includes. A feature adds its own ``APIRouter`` here.
-ROUTERS = (sparql.router, health.router, pages.router, linkeddata.router, dataset.router, ontology.router)
+ROUTERS = (
+    sparql.router,
+    health.router,
+    pages.router,
+    linkeddata.router,
+    dataset.router,
+    ontology.router,
+    validate_routes.router,
+    case_routes.router,
+)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:

@@ -245,6 +245,9 @@ def _add_commands() -> None:
 
     for command in COMMANDS:
         main.add_command(command)
+    from .validate_cli import validate  # noqa: PLC0415
+
+    main.add_command(validate)
 
 
 _add_commands()
