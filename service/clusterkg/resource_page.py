@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from rdflib import RDF, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from .linkeddata import construct, page_context, select
 from .network import network_svg
-from .resource_view import NETWORK_TYPES, ResourcePage, actor, build_page, network_query, nodes_query, ties
+from .resource_view import CENTRE_KINDS, ResourcePage, actor, build_page, kind_of, network_query, nodes_query, ties
 from .store import Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,7 +32,7 @@ async def network_picture(store: Store, iri: str) -> str | None:
     nodes = [iri, *{str(row["other"]) for row in rows}, *{str(row["rel"]) for row in rows}]
     labels = await construct(store, nodes_query(nodes))
     centre = URIRef(iri)
-    if not rows or not any((centre, RDF.type, cls) in labels for cls in NETWORK_TYPES):
+    if not rows or kind_of(labels, centre) not in CENTRE_KINDS:
         return None
     title = f"Network of actors around {actor(labels, centre).label}"
     return network_svg(actor(labels, centre), ties(rows, labels), title)

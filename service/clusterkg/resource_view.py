@@ -252,7 +252,7 @@ KINDS = {
     CKG.CollaborationCase: "case",
     CKG.SupportService: "service",
 }
-NETWORK_TYPES = (CKG.Organisation, CKG.Agglomeration)
+CENTRE_KINDS = ("organisation", "agglomeration")  # resources whose page shows the network picture
 
 
 def network_query(iri: str) -> str:
@@ -275,19 +275,25 @@ SELECT DISTINCT ?rel ?dir ?other WHERE {{
 
 
 def nodes_query(iris: list[str]) -> str:
-    """Labels and kinds of the given resources and relations (kinds through the class hierarchy)."""
-    values = " ".join(f"<{iri}>" for iri in iris)
+    """Labels and types of the given resources and relations, and which of KINDS each type falls under
+    (as ``?type rdfs:subClassOf ?kind``, the class itself included)."""
+    values = " ".join(f"<{iri}>" for iri in dict.fromkeys(iris))
     kinds = " ".join(f"<{k}>" for k in KINDS)
     return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT {{ ?x rdfs:label ?label . ?x a ?kind . }} WHERE {{
-  VALUES ?x {{ {values} }}
-  {{ ?x rdfs:label ?label }} UNION {{ ?x a/rdfs:subClassOf* ?kind . VALUES ?kind {{ {kinds} }} }}
+CONSTRUCT {{ ?x rdfs:label ?label . ?x a ?type . ?type rdfs:subClassOf ?kind . }} WHERE {{
+  {{ VALUES ?x {{ {values} }} ?x rdfs:label ?label }}
+  UNION {{ VALUES ?x {{ {values} }} ?x a ?type }}
+  UNION {{
+    {{ SELECT DISTINCT ?type WHERE {{ VALUES ?x {{ {values} }} ?x a ?type }} }}
+    ?type rdfs:subClassOf* ?kind . VALUES ?kind {{ {kinds} }}
+  }}
 }}"""
 
 
 def kind_of(graph: Graph, node: Node) -> str:
+    types = set(graph.objects(node, RDF.type))
     for cls, kind in KINDS.items():
-        if (node, RDF.type, cls) in graph:
+        if any((t, RDFS.subClassOf, cls) in graph for t in types):
             return kind
     return "other"
 
