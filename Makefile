@@ -7,6 +7,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CHART_JS := service/clusterkg/static/vendor/chart.umd.js
 
 .PHONY: run test check install build serve system-deps clean bench
 
@@ -22,7 +23,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-install: $(STAMP)
+install: $(STAMP) $(CHART_JS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,13 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
+
+# Browser libraries come from npm at install time (web/package-lock.json) and are served by the
+# package from static/vendor; the pages never load them from the internet.
+$(CHART_JS): web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp web/node_modules/chart.js/dist/chart.umd.js $@
 
 build: install
 	$(BIN)/clusterkg build

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from ..canned import CannedAnswer, CannedQueries, Page
 from ..catalogue import Catalogue, CannedQuery
@@ -20,6 +20,7 @@ from ..errors import NotAcceptable
 from ..negotiation import Format, formats_for, negotiate
 from ..parameters import Parameter, bad
 from .deps import get_settings
+from .pages import STATIC_DIR
 
 PAGING = ("limit", "offset", "format")
 TAG = "Canned queries"
@@ -33,6 +34,7 @@ def canned(request: Request) -> CannedQueries:
 def build_router(catalogue: Catalogue) -> APIRouter:
     """The catalogue route, one route per canned query, and the routes shared by all of them."""
     router = APIRouter(tags=[TAG])
+    router.add_api_route("/questions", questions_page, methods=["GET"], include_in_schema=False)
     router.add_api_route("/queries", list_queries, methods=["GET"], summary="The catalogue of canned queries")
     for query in catalogue:
         router.add_api_route(
@@ -55,6 +57,11 @@ def build_router(catalogue: Catalogue) -> APIRouter:
     )
     router.add_api_route("/queries/{name}", unknown_query, methods=["GET"], include_in_schema=False)
     return router
+
+
+async def questions_page() -> FileResponse:
+    """The web page that offers the canned queries as forms, with tables and charts."""
+    return FileResponse(STATIC_DIR / "questions.html", media_type="text/html")
 
 
 async def list_queries(request: Request) -> JSONResponse:
