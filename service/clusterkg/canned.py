@@ -101,6 +101,7 @@ class CannedQueries:
         self,
         catalogue: Catalogue,
         store: Store,
+        *,
         timeout: float = 30.0,
         max_rows: int = 100_000,
         service_allowlist: Sequence[str] = (),
@@ -118,7 +119,12 @@ class CannedQueries:
         cls, catalogue: Catalogue, store: Store, settings: Settings, cache: VersionedCache[QueryResult] | None = None
     ) -> CannedQueries:
         return cls(
-            catalogue, store, settings.query_timeout, settings.max_result_rows, settings.service_allowlist, cache
+            catalogue,
+            store,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_result_rows,
+            service_allowlist=settings.service_allowlist,
+            cache=cache,
         )
 
     def prepare(self, name: str, params: Mapping[str, str], fmt: Format, page: Page) -> Prepared:

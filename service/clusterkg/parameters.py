@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Literal as TypingLiteral
 
@@ -92,8 +93,6 @@ class Parameter(BaseModel):
 
     def to_term(self, name: str, raw: str) -> Term:
         """Validate ``raw`` and return the RDF term it stands for, or raise :class:`BadParameter`."""
-        if not isinstance(raw, str):
-            raw = str(raw)
         if len(raw) > self.max_length:
             raise bad(name, f"is longer than {self.max_length} characters")
         if CONTROL.search(raw):
@@ -172,7 +171,7 @@ def _enum(spec: Parameter, name: str, raw: str) -> Term:
     return Literal(raw)
 
 
-CONVERTERS = {
+CONVERTERS: dict[str, Callable[[Parameter, str, str], Term]] = {
     "iri": _iri,
     "string": _string,
     "lang_string": _lang_string,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from ..canned import CannedAnswer, CannedQueries, Page
-from ..catalogue import Catalogue, CannedQuery
+from ..catalogue import CannedQuery, Catalogue
 from ..errors import NotAcceptable
 from ..negotiation import Format, formats_for, negotiate
 from ..parameters import Parameter, bad
@@ -125,7 +125,9 @@ def choose_format(query: CannedQuery, accept: str | None, requested: str | None)
 def to_response(request: Request, result: CannedAnswer) -> Response:
     headers = {"Vary": "Accept", "X-ClusterKG-Result-Count": str(result.count)}
     if result.has_next:
-        following = request.url.include_query_params(limit=result.page.limit, offset=result.page.offset + result.page.limit)
+        following = request.url.include_query_params(
+            limit=result.page.limit, offset=result.page.offset + result.page.limit
+        )
         headers["Link"] = f'<{following}>; rel="next"'
     return Response(result.body, media_type=f"{result.fmt.media_type}; charset=utf-8", headers=headers)
 
@@ -154,30 +156,28 @@ def openapi_parameters(query: CannedQuery) -> list[dict[str, Any]]:
     return declared + paging_parameters(query)
 
 
+#: The JSON Schema of each parameter type (values are validated by ``parameters.py``, not by FastAPI).
+TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "iri": {"type": "string", "format": "uri"},
+    "string": {"type": "string"},
+    "lang_string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+    "enum": {"type": "string"},
+}
+
+
 def parameter_schema(spec: Parameter) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string"}
-    if spec.type == "iri":
-        schema["format"] = "uri"
-        if spec.prefix:
-            schema["pattern"] = "^" + re.escape(spec.prefix)
-    elif spec.type == "integer":
-        schema["type"] = "integer"
-    elif spec.type == "decimal":
-        schema["type"] = "number"
-    elif spec.type == "date":
-        schema["format"] = "date"
-    elif spec.type == "enum":
-        schema["enum"] = list(spec.enum or ())
-    if spec.type in ("string", "lang_string"):
-        schema["maxLength"] = spec.max_length
-        if spec.pattern:
-            schema["pattern"] = spec.pattern
-    for key, bound in (("minimum", spec.minimum), ("maximum", spec.maximum)):
-        if bound is not None:
-            schema[key] = bound
-    if spec.default is not None:
-        schema["default"] = spec.default
-    return schema
+    constraints = {
+        "pattern": "^" + re.escape(spec.prefix) if spec.prefix else spec.pattern,
+        "enum": list(spec.enum) if spec.enum else None,
+        "maxLength": spec.max_length if spec.type in ("string", "lang_string") else None,
+        "minimum": spec.minimum,
+        "maximum": spec.maximum,
+        "default": spec.default,
+    }
+    return TYPE_SCHEMAS[spec.type] | {key: value for key, value in constraints.items() if value is not None}
 
 
 def paging_parameters(query: CannedQuery) -> list[dict[str, Any]]:
@@ -214,5 +214,8 @@ def operation_responses(query: CannedQuery) -> dict[int | str, dict[str, Any]]:
     return {
         200: {"description": "The answer", "content": {fmt.media_type: {} for fmt in formats}},
         404: {"description": "Unknown query", "content": error},
-        422: {"description": "A parameter is missing, unknown or not of its type (named in the error)", "content": error},
+        422: {
+            "description": "A parameter is missing, unknown or not of its type (named in the error)",
+            "content": error,
+        },
     }
