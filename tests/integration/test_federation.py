@@ -130,3 +130,26 @@ def test_the_service_refuses_a_service_call_off_its_allow_list(service: Server) 
 
 def test_the_fixture_is_marked_as_a_fixture() -> None:
     assert "TEST FIXTURE, NOT DATA" in Path(STANDIN).read_text(encoding="utf-8")
+
+
+def get(server: Server, path: str, **params: str) -> tuple[int, dict[str, object]]:
+    url = f"{server.url}{path}?{urllib.parse.urlencode(params)}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_canned_query_route_runs_the_federated_query(service: Server, external: str) -> None:
+    status, answer = get(service, "/queries/federated-nuts-regions", endpoint=external)
+    assert status == 200, answer
+    bindings = answer["results"]["bindings"]  # type: ignore[index]
+    assert {b["nuts"]["value"]: b["population"]["value"] for b in bindings}["DED21"] == "51234"
+
+
+def test_the_canned_query_route_refuses_an_endpoint_off_the_allow_list(service: Server) -> None:
+    status, answer = get(service, "/queries/federated-nuts-regions", endpoint="http://127.0.0.1:9/sparql")
+    assert status == 403
+    assert answer["error"] == "service_forbidden"
