@@ -1,0 +1,82 @@
+"""A resource page in a real headless Chromium: labels in both languages, provenance, the network picture."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import Server, start_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("resource-page")
+    yield from start_server(env={"CLUSTERKG_DATA_DIR": str(root / "data")}, log=root / "server.log")
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        yield context
+        context.close()
+        outside = [url for url in requests if not url.startswith(server.url)]
+        assert outside == [], f"the page fetched something from elsewhere: {outside}"
+
+
+def test_the_tama_association_page(browser: object, server: Server, tmp_path: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    response = page.goto(server.url + "/id/org/tama-association")
+    assert response.status == 200
+    assert page.locator('h1 .label[lang="ja"]').inner_text() == "TAMA協会"
+    assert page.locator('h1 .label[lang="en"]').inner_text() == "TAMA Association"
+    quotes = page.locator(".provenance blockquote").all_inner_texts()
+    assert any("産業クラスター計画のひとつのモデル事例" in quote for quote in quotes)
+    assert "lecture" in page.locator(".provenance figcaption").first.inner_text().lower()
+    svg = page.locator("svg.network")
+    assert svg.is_visible()
+    assert svg.locator("circle").count() >= 3
+    page.screenshot(path=str(tmp_path / "tama-association.png"), full_page=True)
+    # A node of the picture is a link to that actor's own page.
+    node = svg.locator("a.node").first
+    href = node.get_attribute("href")
+    node.click()
+    page.wait_for_url(server.url + href)
+    assert page.locator("h1").inner_text() != ""
+    page.close()
+
+
+def test_a_place_page_links_its_external_identifiers(browser: object, server: Server) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server.url + "/id/place/berlin")
+    assert page.locator('a[href="http://www.wikidata.org/entity/Q64"]').count() >= 1
+    nuts = page.locator('.identifiers tr:has(td:text-is("nuts2006")) td:nth-child(2)')
+    assert nuts.all_inner_texts() == ["DE3"]
+    page.close()
