@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .cache import VersionedCache
 from .catalogue import CannedQuery, Catalogue
 from .config import Settings
-from .federation import resolve_services, uses_service
+from .federation import resolve_services
 from .negotiation import Format, formats_for
 from .parameters import Term, bad, bind_values
 from .store.base import QueryJob, QueryResult, Store
@@ -131,7 +131,9 @@ class CannedQueries:
         """Validate the parameters and build the bound, paged query. Raises ``InvalidParameter``."""
         query = self.catalogue.get(name)
         terms = bind_values(query.header.parameters, dict(params))
-        bound = resolve_services(query.shape.bind(terms), terms, self.service_allowlist)
+        bound = query.shape.bind(terms)
+        if query.federated:
+            bound = resolve_services(bound, terms, self.service_allowlist)
         if query.form == "SELECT":
             # One row more than asked tells whether a next page exists; the store drops it (truncated).
             text = query.shape.page(bound, page.limit + 1, page.offset)
@@ -139,7 +141,7 @@ class CannedQueries:
         else:
             text = query.shape.page(bound, page.limit, page.offset)
             job = QueryJob(text, fmt.name, max_rows=self.max_rows, timeout=self.timeout)
-        return Prepared(query, terms, page, fmt, job, cacheable=not uses_service(text))
+        return Prepared(query, terms, page, fmt, job, cacheable=not query.federated)
 
     async def run(self, prepared: Prepared) -> CannedAnswer:
         version = self._version(prepared)

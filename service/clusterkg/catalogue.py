@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyoxigraph import Store
 
 from .binding import QueryShape, QueryShapeError
+from .federation import uses_service
 from .errors import BadParameter, ClusterKGError, NotFound
 from .parameters import NAME, RESERVED, Parameter, bind_values
 
@@ -99,6 +100,7 @@ class CannedQuery:
     header: Header
     shape: QueryShape
     variables: tuple[str, ...]
+    federated: bool = False
 
     @property
     def text(self) -> str:
@@ -213,7 +215,7 @@ def load_query(path: Path, probe: Store | None = None) -> CannedQuery:
         raise CatalogueError(path, 1, f"query does not parse once parameters are bound: {error}") from None
     variables = tuple(v.value for v in getattr(result, "variables", []))
     _check_chart(path, header.chart, variables)
-    return CannedQuery(path.stem, path, header, shape, variables)
+    return CannedQuery(path.stem, path, header, shape, variables, federated=uses_service(text))
 
 
 def _check_chart(path: Path, chart: Chart | None, variables: tuple[str, ...]) -> None:
