@@ -42,8 +42,10 @@ def _open_read_only(store_class: Any, store_path: str, attempts: int = 3) -> Any
     for attempt in range(attempts):
         try:
             return store_class.read_only(store_path)
-        except OSError:
-            if attempt == attempts - 1:
+        except (OSError, RuntimeError) as error:
+            # RocksDB raises RuntimeError("Corruption: ... No such file") when compaction removed a file
+            # the manifest it read still lists
+            if attempt == attempts - 1 or (isinstance(error, RuntimeError) and "No such file" not in str(error)):
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
