@@ -62,7 +62,8 @@ function showReport(report) {
 
 function showError(problem) {
   const t = text();
-  const where = problem.line ? ` (${t.at(problem.line, problem.column)})` : "";
+  const said = (problem.message || "").includes(`line ${problem.line}`);
+  const where = problem.line && !said ? ` (${t.at(problem.line, problem.column)})` : "";
   $("error").hidden = false;
   $("error").textContent = `${problem.message || problem.error}${where}`;
 }
