@@ -160,3 +160,13 @@ def test_the_turtle_dump_merges_the_graphs(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
     assert len(graph) == count(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+
+
+def test_a_named_graph_iri_dereferences_to_its_triples(client: TestClient) -> None:
+    tama = "https://w3id.org/clusterkg/graph/data/tama"
+    response = client.get("/graph/data/tama", headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert len(Graph().parse(data=response.text, format="nt")) == count(
+        client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{tama}> {{ ?s ?p ?o }} }}"
+    )
+    assert client.get("/graph/data/no-such-file").status_code == 404

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from pyoxigraph import Store as OxStore
 
-from .errors import NotAvailable
+from .errors import NotAvailable, NotFound
 from .results import TURTLE_PREFIXES
 from .store import Store
 from .store.embedded import EmbeddedStore
@@ -78,7 +78,7 @@ def write_dump(store: OxStore, fmt: str, output: IO[bytes]) -> None:
     serialize(triples, output, RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
-def stream(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
+def stream(write: Callable[[IO[bytes]], object]) -> Iterator[bytes]:
     """Run ``write`` in a thread and yield what it writes, block by block, as it writes it."""
     blocks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_BLOCKS)
     cancelled = threading.Event()
@@ -112,10 +112,33 @@ def dump_blocks(store: OxStore, fmt: str) -> Iterator[bytes]:
     return stream(lambda output: write_dump(store, fmt, output))
 
 
-def store_blocks(store: Store, fmt: str) -> Iterator[bytes]:
-    """The dump of a service store; only the embedded store can be dumped from here."""
+GRAPH_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+
+
+def graph_blocks(store: Store, graph: str, fmt: str) -> Iterator[bytes]:
+    """One named graph of the store in ``fmt`` (a name of GRAPH_FORMATS), streamed; NotFound if absent."""
+    embedded = _embedded(store)
+    name = NamedNode(graph)
+    if name not in set(embedded.store.named_graphs()):
+        raise NotFound(f"There is no graph <{graph}> in the store.", iri=graph)
+    return stream(
+        lambda output: embedded.store.dump(output, GRAPH_FORMATS[fmt], from_graph=name, prefixes=TURTLE_PREFIXES)
+    )
+
+
+def _embedded(store: Store) -> EmbeddedStore:
     if not isinstance(store, EmbeddedStore):
         raise NotAvailable(
             f"Dumps are written from the embedded store; dump {store.description} with that server's own tools."
         )
-    return dump_blocks(store.store, fmt)
+    return store
+
+
+def store_blocks(store: Store, fmt: str) -> Iterator[bytes]:
+    """The dump of a service store; only the embedded store can be dumped from here."""
+    return dump_blocks(_embedded(store).store, fmt)

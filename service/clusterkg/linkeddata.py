@@ -10,6 +10,7 @@ IRI                                                   path on this service
 ``https://w3id.org/clusterkg/concept/<scheme>/<c>``   ``/concept/<scheme>/<c>``
 ``https://w3id.org/clusterkg/ont#<Term>``             ``/ontology#<Term>``
 ``https://w3id.org/clusterkg/dataset`` (``#...``)     ``/dataset`` (``#...``)
+``https://w3id.org/clusterkg/graph/<path>``           ``/graph/<path>`` (the graph's triples)
 ====================================================  ==============================
 
 >>> path_for("https://w3id.org/clusterkg/id/org/tama-association")
@@ -39,7 +40,8 @@ from .store import QueryJob, Store
 BASE = "https://w3id.org/clusterkg/"
 CONCEPT = BASE + "concept/"
 DATASET = BASE + "dataset"
-DEREFERENCEABLE = (ID, CONCEPT)
+GRAPHS = BASE + "graph/"
+DEREFERENCEABLE = (ID, CONCEPT, GRAPHS)
 
 
 def path_for(iri: str) -> str | None:

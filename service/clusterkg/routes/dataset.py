@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from rdflib import Graph
 
-from ..dump import DUMP_FORMATS, store_blocks
-from ..linkeddata import serialise
+from ..dump import DUMP_FORMATS, graph_blocks, store_blocks
+from ..linkeddata import iri_for, serialise
 from ..mappings import export
 from ..negotiation import negotiate
 from ..resources import locate
@@ -51,6 +51,13 @@ async def dump_nquads(request: Request) -> StreamingResponse:
 @router.get("/dump.ttl", summary="Full dump in Turtle, all graphs merged (streamed)")
 async def dump_turtle(request: Request) -> StreamingResponse:
     return dump_response(request, "ttl")
+
+
+@router.get("/graph/{name:path}", summary="A named graph of the store (its IRI dereferences here), streamed")
+async def named_graph(request: Request, name: str, format_params: list[str] = FORMAT) -> StreamingResponse:
+    fmt = negotiate(True, request.headers.get("accept"), format_params)
+    blocks = graph_blocks(get_store(request), iri_for(f"/graph/{name}"), fmt.name)
+    return StreamingResponse(blocks, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
 @router.get("/mappings.sssom.tsv", summary="The external identifiers as an SSSOM mapping table")
