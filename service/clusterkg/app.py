@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,14 +14,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from . import __version__
+from .cache import VersionedCache
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
-from .routes import dataset, health, linkeddata, ontology, pages, sparql
 from .routes import cases as case_routes
+from .routes import dataset, health, linkeddata, ontology, pages, sparql
 from .routes import validate as validate_routes
-from .store import Store, open_store
+from .store import QueryResult, Store, open_store
 from .store.build import build
 from .store.embedded import EmbeddedStore
 
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         start_store(the_store, settings)
+        gc.freeze()  # what start-up built lives as long as the app: keep it out of every collection
         try:
             yield
         finally:
@@ -65,10 +68,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.settings = settings
     app.state.store = the_store
+    app.state.result_cache = VersionedCache[QueryResult](settings.result_cache_entries, settings.result_cache_bytes)
     for router in ROUTERS:
         app.include_router(router)
     pages.mount_static(app)
     install_error_handlers(app)
+    app.add_middleware(sparql.CachedAnswers)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -79,6 +84,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         )
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``."""
+    return create_app(Settings())
 
 
 def start_store(store: Store, settings: Settings) -> None:

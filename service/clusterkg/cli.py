@@ -6,6 +6,7 @@ Options override the ``CLUSTERKG_*`` environment variables, which override the d
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -83,6 +84,9 @@ def main() -> None:
 @click.option(
     "--workers", "query_workers", type=int, help="Query worker processes [CLUSTERKG_QUERY_WORKERS, default 2]."
 )
+@click.option(
+    "--http-workers", type=int, help="HTTP server processes [CLUSTERKG_HTTP_WORKERS, default 1; 2 on 2 cores]."
+)
 @source_dir_option
 @reports_errors
 def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: str | None, **options: Any) -> None:
@@ -96,20 +100,55 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
 
     from .app import create_app  # noqa: PLC0415
 
-    settings = make_settings(
-        host=host,
-        port=port,
-        data_dir=data_dir,
-        sparql_endpoint=endpoint,
-        sparql_update_endpoint=options["update_endpoint"],
-        sparql_user=options["user"],
-        sparql_password=options["password"],
-        query_timeout=options["query_timeout"],
-        query_workers=options["query_workers"],
-        source_dir=options["source_dir"],
-    )
+    overrides = {
+        "host": host,
+        "port": port,
+        "data_dir": data_dir,
+        "sparql_endpoint": endpoint,
+        "sparql_update_endpoint": options["update_endpoint"],
+        "sparql_user": options["user"],
+        "sparql_password": options["password"],
+        "query_timeout": options["query_timeout"],
+        "query_workers": options["query_workers"],
+        "http_workers": options["http_workers"],
+        "source_dir": options["source_dir"],
+    }
+    settings = make_settings(**overrides)
+    if settings.http_workers > 1:
+        serve_processes(settings, overrides)
+        return
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+
+
+def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
+    """Several HTTP processes sharing the port (uvicorn's ``workers``), each with its own app and query
+    workers over the shared store (``store/shared.py``). The store is built here, once, before they start;
+    they read their settings from the environment, which gets the command-line options."""
+    import uvicorn  # noqa: PLC0415
+
+    configure(settings.log_level)
+    if not settings.is_remote and settings.build_on_start:
+        store = EmbeddedStore.from_settings(settings, workers=0)
+        store.start()
+        try:
+            report = build_store(store, locate(settings.source_dir))
+            click.echo(f"{store.description}: {report.summary()}", err=True)
+        finally:
+            store.close()
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[f"CLUSTERKG_{name.upper()}"] = str(value)
+    os.environ["CLUSTERKG_BUILD_ON_START"] = "false"
+    uvicorn.run(
+        "clusterkg.app:app_from_environment",
+        factory=True,
+        workers=settings.http_workers,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
 
 
 @main.command()

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10_000_000, gt=0, description="Bytes in a request body.")
     max_result_rows: int = Field(default=100_000, gt=0, description="Rows (or triples) in a result.")
     query_workers: int = Field(default=2, ge=1, le=64, description="Query worker processes (embedded store).")
+    http_workers: int = Field(default=1, ge=1, le=32, description="HTTP server processes (`clusterkg serve`).")
+    result_cache_entries: int = Field(default=1024, ge=0, description="Answers kept by the result cache (0: off).")
+    result_cache_bytes: int = Field(default=64_000_000, ge=0, description="Bytes the result cache may hold.")
     service_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
     import_allowlist: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="URL prefixes `clusterkg load` may fetch datasets from (comma-separated)."

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import NotAcceptable
+from ..cache import VersionedCache
+from ..errors import ClusterKGError, NotAcceptable
 from ..negotiation import Format, formats_for, negotiate
 from ..protocol import FORM, SPARQL_QUERY, read_request
 from ..sparql import QueryForm, analyse, check_query_policy
@@ -64,13 +67,22 @@ async def sparql_post(request: Request) -> Response:
     return await answer(request)
 
 
+#: The lexer's reading of a query text depends on the text only: repeated queries skip it.
+analyse_cached = lru_cache(maxsize=1024)(analyse)
+
+
 async def answer(request: Request) -> Response:
+    return to_response(await cached_query(request, await read_job(request)))
+
+
+async def read_job(request: Request) -> QueryJob:
+    """The request as a job for the store, after the limits, the policy checks and content negotiation."""
     settings = get_settings(request)
     parsed = await read_request(request, settings)
-    analysis = analyse(parsed.query)
+    analysis = analyse_cached(parsed.query)
     check_query_policy(analysis, settings.service_allowlist, parsed.default_graph_uris + parsed.named_graph_uris)
     fmt = choose_format(analysis.form, parsed.accept, parsed.formats)
-    job = QueryJob(
+    return QueryJob(
         query=parsed.query,
         result_format=fmt.name,
         default_graphs=parsed.default_graph_uris,
@@ -78,7 +90,75 @@ async def answer(request: Request) -> Response:
         max_rows=settings.max_result_rows,
         timeout=settings.query_timeout,
     )
-    return to_response(await get_store(request).query(job))
+
+
+def result_cache(request: Request) -> VersionedCache[QueryResult]:
+    cache: VersionedCache[QueryResult] = request.app.state.result_cache
+    return cache
+
+
+async def cached_query(request: Request, job: QueryJob) -> QueryResult:
+    """The store's answer, from the result cache while the data has not changed since it was computed."""
+    store = get_store(request)
+    cache = result_cache(request)
+    version = store.data_version
+    cached = cache.get(job, version)
+    if cached is not None:
+        return cached
+    result = await store.query(job)
+    cache.put(job, version, result, len(result.body))
+    return result
+
+
+class CachedAnswers:
+    """Pure ASGI middleware: a ``GET /sparql`` whose answer is in the result cache is answered here, without
+    the routing layers. The request goes through the same limits, policy checks and negotiation as in the
+    route; as their outcome depends only on the query string and the Accept header, it is remembered for
+    the next identical request. Any other request, a miss or a refused request (the route then reports
+    the error) goes on to the app."""
+
+    def __init__(self, app: ASGIApp, remembered: int = 4096) -> None:
+        self.app = app
+        self.remembered = remembered
+        self._jobs: dict[tuple[bytes, bytes], QueryJob] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            job = await self._job(scope, receive)
+            state = scope["app"].state
+            hit = None if job is None else state.result_cache.get(job, state.store.data_version)
+            if hit is not None:
+                await send_result(hit, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _job(self, scope: Scope, receive: Receive) -> QueryJob | None:
+        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
+        key = (scope["query_string"], accept)
+        job = self._jobs.get(key)
+        if job is None:
+            try:
+                job = await read_job(Request(scope, receive))
+            except ClusterKGError:
+                return None
+            if len(self._jobs) >= self.remembered:
+                self._jobs.clear()
+            self._jobs[key] = job
+        return job
+
+
+async def send_result(result: QueryResult, send: Send) -> None:
+    """The same response as ``to_response``, written as the two ASGI messages."""
+    headers = [
+        (b"content-type", MEDIA_TYPES[result.result_format].encode()),
+        (b"content-length", str(len(result.body)).encode()),
+        (b"vary", b"Accept"),
+        (b"x-clusterkg-result-count", str(result.count).encode()),
+    ]
+    if result.truncated:
+        headers.append((b"x-clusterkg-truncated", b"true"))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": result.body})
 
 
 def choose_format(form: QueryForm, accept: str | None, formats: tuple[str, ...]) -> Format:
@@ -91,9 +171,11 @@ def choose_format(form: QueryForm, accept: str | None, formats: tuple[str, ...])
         return negotiate(True, accept, formats)
 
 
+MEDIA_TYPES = {f.name: f"{f.media_type}; charset=utf-8" for f in (*formats_for(False), *formats_for(True))}
+
+
 def to_response(result: QueryResult) -> Response:
-    media_type = next(f.media_type for f in (*formats_for(False), *formats_for(True)) if f.name == result.result_format)
     headers = {"Vary": "Accept", "X-ClusterKG-Result-Count": str(result.count)}
     if result.truncated:
         headers["X-ClusterKG-Truncated"] = "true"
-    return Response(result.body, media_type=f"{media_type}; charset=utf-8", headers=headers)
+    return Response(result.body, media_type=MEDIA_TYPES[result.result_format], headers=headers)

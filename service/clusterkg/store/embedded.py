@@ -21,6 +21,7 @@ from ..errors import QueryFailed, QuerySyntaxError, StoreLocked, StoreUnavailabl
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
+from .shared import SharedVersion, open_for_writing
 from .workers import WorkerPool
 
 STORE_SUBDIR = "oxigraph"
@@ -31,12 +32,17 @@ def store_path(data_dir: Path) -> Path:
 
 
 class EmbeddedStore:
-    """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` opens the store without locking it."""
+    """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` opens the store without locking it;
+    ``shared=True`` (several server processes) reads through read-only views and opens the store for
+    writing only while writing, under a lock file (``shared.py``)."""
 
-    def __init__(self, data_dir: Path, workers: int = 2, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path, workers: int = 2, read_only: bool = False, shared: bool = False) -> None:
         self.path = store_path(data_dir)
         self.workers = workers
         self.read_only = read_only
+        self.shared = shared and not read_only
+        self._shared_version: SharedVersion | None = None
+        self._view_version = 0
         self._store: OxStore | None = None
         self._pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
@@ -45,7 +51,8 @@ class EmbeddedStore:
 
     @classmethod
     def from_settings(cls, settings: Settings, workers: int | None = None, read_only: bool = False) -> EmbeddedStore:
-        return cls(settings.data_dir, settings.query_workers if workers is None else workers, read_only)
+        workers = settings.query_workers if workers is None else workers
+        return cls(settings.data_dir, workers, read_only, shared=settings.http_workers > 1)
 
     @property
     def description(self) -> str:
@@ -53,6 +60,8 @@ class EmbeddedStore:
 
     @property
     def data_version(self) -> int:
+        if self._shared_version is not None:
+            return self._shared_version.value
         return self._version
 
     @property
@@ -60,11 +69,23 @@ class EmbeddedStore:
         return (self.path / "CURRENT").is_file()
 
     def start(self) -> None:
-        self._store = self._open()
+        if self.shared:
+            self._start_shared()
+        else:
+            self._store = self._open()
         if self.workers > 0 and not self.read_only:
             self._pool = WorkerPool(self.path, self.workers)
             self._pool.version = self._version
             self._pool.start()
+
+    def _start_shared(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._shared_version = SharedVersion(self.path.parent)
+        if not self.exists:
+            with self.writing():
+                pass  # an empty store, so that read-only views can open it
+        self._view_version = self._shared_version.value
+        self._store = OxStore.read_only(str(self.path))
 
     def _open(self) -> OxStore:
         try:
@@ -84,19 +105,27 @@ class EmbeddedStore:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        if self._store is not None and not self.read_only:
+        if self._store is not None and not self.read_only and not self.shared:
             self._store.flush()
         self._store = None
+        if self._shared_version is not None:
+            self._shared_version.close()
+            self._shared_version = None
 
     @property
     def store(self) -> OxStore:
         if self._store is None:
             raise StoreUnavailable("The store is not open.")
+        if self._shared_version is not None and self._view_version != self._shared_version.value:
+            self._view_version = self._shared_version.value  # another process wrote: read the new data
+            self._store = OxStore.read_only(str(self.path))
         return self._store
 
     async def query(self, job: QueryJob) -> QueryResult:
         if self._pool is None:
             return await asyncio.to_thread(self.query_sync, job)
+        if self._shared_version is not None:
+            self._pool.version = self._shared_version.value
         return await self._pool.run(job)
 
     def query_sync(self, job: QueryJob) -> QueryResult:
@@ -108,8 +137,9 @@ class EmbeddedStore:
             raise QueryFailed(f"The query failed: {error}") from None
 
     def triple_count(self) -> int:
-        if self._count is None or self._count[0] != self._version:
-            self._count = (self._version, len(self.store))
+        version = self.data_version
+        if self._count is None or self._count[0] != version:
+            self._count = (version, len(self.store))
         return self._count[1]
 
     def graph_names(self) -> set[str]:
@@ -140,6 +170,10 @@ class EmbeddedStore:
         """Direct write access (bulk loads); afterwards the store is flushed, its data version bumped and
         the workers told to reopen, whether the write succeeded or not."""
         with self._write_lock:
+            if self._shared_version is not None:
+                with open_for_writing(self.path, self._shared_version) as store:
+                    yield store
+                return
             try:
                 yield self.store
             finally:

@@ -16,6 +16,7 @@ from .base import QueryJob
 
 _HEADER = struct.Struct("!Q")
 READY = "ready"
+STALE_VIEW_ATTEMPTS = 5
 
 
 def write_frame(stream: IO[bytes], message: object) -> None:
@@ -51,18 +52,32 @@ def _open_read_only(store_class: Any, store_path: str, attempts: int = 3) -> Any
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _evaluate_on_current_files(store_class: Any, store_path: str, store: Any, job: QueryJob) -> tuple[Any, Any]:
+    """Evaluate; when the writer's compaction removed a file the view still lists, reopen and try again."""
+    from .evaluate import evaluate  # noqa: PLC0415
+
+    for attempt in range(STALE_VIEW_ATTEMPTS):
+        try:
+            return store, evaluate(store, job)
+        except RuntimeError as error:
+            if "No such file" not in str(error) or attempt == STALE_VIEW_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * attempt)
+            store = _open_read_only(store_class, store_path)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _answer(
     store_path: str, store: Any, version: int, message: tuple[int, QueryJob]
 ) -> tuple[Any, int, tuple[str, Any]]:
     from pyoxigraph import Store  # noqa: PLC0415 - imported in the worker only
 
-    from .evaluate import evaluate  # noqa: PLC0415
-
     wanted, job = message
     try:
         if store is None or wanted != version:
             store, version = _open_read_only(Store, store_path), wanted
-        return store, version, ("ok", evaluate(store, job))
+        store, result = _evaluate_on_current_files(Store, store_path, store, job)
+        return store, version, ("ok", result)
     except SyntaxError as error:
         return store, version, ("syntax", str(error))
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
