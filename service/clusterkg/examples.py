@@ -48,6 +48,8 @@ class Example:
 def _title(text: str, fallback: str) -> str:
     for line in text.splitlines():
         stripped = line.strip()
+        if stripped.startswith("#+ summary:"):  # a canned query's header (see catalogue.py)
+            return stripped.removeprefix("#+ summary:").strip() or fallback
         if stripped.startswith("#"):
             return stripped.lstrip("#").strip() or fallback
         if stripped:
