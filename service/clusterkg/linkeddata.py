@@ -212,6 +212,9 @@ def alternates(path: str) -> list[tuple[str, str, str]]:
 def serialise(graph: Graph, fmt: Format) -> bytes:
     for prefix, namespace in PREFIX_MAP.items():
         graph.bind(prefix, namespace, override=True)
+    if fmt.name == "jsonld":
+        context = {**PREFIX_MAP, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
     return graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
 
 

@@ -41,10 +41,12 @@ Q_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }
 Q_ENTITIES = f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   GRAPH ?g {{ ?s a ?c }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))
 }}"""
+# Links grouped by predicate and the namespace of their object (the IRI up to its last / or #).
 Q_LINKS = (
-    "SELECT ?p ?o (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    "SELECT ?p ?ns (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
     f"VALUES ?p {{ {' '.join(p.n3() for p in LINK_PREDICATES)} }} "
-    f'FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "https://w3id.org/clusterkg/")) }} GROUP BY ?p ?o'
+    'FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "https://w3id.org/clusterkg/")) '
+    'BIND(REPLACE(STR(?o), "[^/#]*/?$", "") AS ?ns) } GROUP BY ?p ?ns'
 )
 
 
@@ -71,7 +73,7 @@ async def statistics(store: Store) -> Statistics:
     stats.classes = {str(r["c"]): number(r, "n") for r in await select(store, Q_CLASSES) if isinstance(r["c"], URIRef)}
     links: Counter[tuple[str, str]] = Counter()
     for row in await select(store, Q_LINKS):
-        links[(target_of(str(row["o"])), str(row["p"]))] += number(row, "n")
+        links[(target_of(str(row["ns"])), str(row["p"]))] += number(row, "n")
     stats.linksets = dict(links)
     return stats
 
