@@ -12,7 +12,7 @@ from .load_test import Measure
 if TYPE_CHECKING:
     from .run import SizeResult
 
-SERVERS = ("ours", "oxigraph", "rdflib-endpoint")
+SERVERS = ("ours", "oxigraph", "rdflib-endpoint", "ours, cache off")
 #: (query kind or name, anchor) -> the ratio ours/anchor the targets ask for.
 TARGETS = {
     ("canned", "oxigraph"): 2.0,
@@ -94,6 +94,7 @@ HEADER = [
     "ours req/s | p50 / p99 ms",
     "Oxigraph server",
     "rdflib-endpoint",
+    "ours, cache off",
     "pyoxigraph in-process (1 thread)",
     "ours / Oxigraph",
     "ours / rdflib-endpoint",
@@ -183,6 +184,16 @@ def markdown(info: dict[str, str], results: list[SizeResult], args: argparse.Nam
         f"`{command}` — wrk `-t2 -c16 --latency`, {args.warmup:g} s warm-up then {args.seconds:g} s measured per run,",
         f"{args.rounds} interleaved rounds (rdflib-endpoint: {args.rdflib_rounds}); figures are medians of the rounds.",
         "Requests/s with p50 / p99 latency in ms. wrk runs on the same 2 cores as the servers.",
+        "",
+        "Servers, each on a free 127.0.0.1 port:",
+        "",
+        "- ours: `clusterkg serve --http-workers 2 --data-dir DIR` with `CLUSTERKG_LOG_LEVEL=info` (access log on);",
+        "  canned queries as `GET /queries/NAME?param=...`, the rest as `GET /sparql?query=...`",
+        "- ours, cache off: the same with `CLUSTERKG_RESULT_CACHE_ENTRIES=0` (every request evaluated)",
+        "- Oxigraph server: `oxigraph serve --location COPY --union-default-graph`, `GET /query?query=...`",
+        "- rdflib-endpoint: `rdflib-endpoint serve dataset.nq`, `GET /?query=...`",
+        "- pyoxigraph in-process: `Store.read_only(DIR).query(q, use_default_graph_as_union=True)` and the JSON",
+        "  serialiser, one thread (`benchmarks/inprocess.py`)",
         "",
     ]
     for result in results:

@@ -37,6 +37,9 @@ ID = "https://w3id.org/clusterkg/id/"
 #: are taken with the parameters of their header's example, up to ``MAX_CANNED``.
 CANNED = {"membership-over-time": {"org": ID + "org/bench-cluster-org-3", "lang": "ja"}}
 MAX_CANNED = 3
+#: Servers measured in the first ``--rdflib-rounds`` rounds only: rdflib-endpoint is slow, and the
+#: uncached service is there to show what the cache adds, not for a ratio.
+ONE_ROUND = ("rdflib-endpoint", "ours, cache off")
 
 
 @dataclass
@@ -184,7 +187,7 @@ def load_tests(pairs: list[tuple[Server, Cell]], result: SizeResult, args: argpa
             turn = [(s, c) for s, c in pairs if c.name == name]
             shift = round_number % max(len(turn), 1)
             for server, cell in turn[shift:] + turn[:shift]:
-                if server.name == "rdflib-endpoint" and round_number >= args.rdflib_rounds:
+                if server.name in ONE_ROUND and round_number >= args.rdflib_rounds:
                     continue
                 url = url_for(server, cell)
                 wrk(url, JSON_RESULTS, args.warmup)
@@ -196,6 +199,8 @@ def load_tests(pairs: list[tuple[Server, Cell]], result: SizeResult, args: argpa
 def start_servers(size: str, work: Path, nquads: Path, args: argparse.Namespace) -> list[Server]:
     logs = work / "logs"
     servers = [start_ours(work / "ours", logs / "ours.log")]
+    if args.uncached:
+        servers.append(start_ours(work / "ours", logs / "ours-uncached.log", cache=False))
     servers.append(start_oxigraph(work / "oxigraph-server", logs / "oxigraph.log"))
     if parse_size(size) <= parse_size(args.rdflib_max):
         log(f"{size}: loading rdflib-endpoint (rdflib parses the whole file first)")
@@ -281,6 +286,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians are reported)")
     parser.add_argument("--rdflib-rounds", type=int, default=1, help="rounds for rdflib-endpoint (it is slow)")
     parser.add_argument("--rdflib-max", default="1M", help="largest size rdflib-endpoint is loaded with")
+    parser.add_argument("--no-uncached", dest="uncached", action="store_false", help="skip ours with the cache off")
     parser.add_argument("--startups", type=int, default=3, help="start-ups timed per size")
     parser.add_argument("--validation", default="1M", help="size at which validation latency is measured")
     parser.add_argument("--validation-runs", type=int, default=30)

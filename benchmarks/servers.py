@@ -99,14 +99,23 @@ def start(name: str, command: list[str], path: str, port: int, *, log: Path, tim
     return server
 
 
-def start_ours(data_dir: Path, log: Path, http_workers: int | None = None, timeout: float = 300.0) -> Server:
-    """``clusterkg serve`` over the persisted store, every feature on (access log at info level)."""
+#: The service as deployed on a 2-core machine: two HTTP processes (``--http-workers 2``).
+HTTP_WORKERS = 2
+
+
+def start_ours(data_dir: Path, log: Path, *, cache: bool = True, timeout: float = 300.0) -> Server:
+    """``clusterkg serve --http-workers 2`` over the persisted store, every feature on (access log at info).
+
+    ``cache=False`` turns the result cache off (``CLUSTERKG_RESULT_CACHE_ENTRIES=0``): every request is
+    evaluated, which shows what the cache adds."""
     port = free_port()
     command = [str(BIN / "clusterkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+    command += ["--http-workers", str(HTTP_WORKERS)]
     env = {"CLUSTERKG_LOG_LEVEL": "info"}
-    if http_workers is not None:
-        env["CLUSTERKG_HTTP_WORKERS"] = str(http_workers)
-    return start("ours", command, "/sparql", port, log=log, timeout=timeout, **env)
+    if not cache:
+        env["CLUSTERKG_RESULT_CACHE_ENTRIES"] = "0"
+    name = "ours" if cache else "ours, cache off"
+    return start(name, command, "/sparql", port, log=log, timeout=timeout, **env)
 
 
 def start_oxigraph(location: Path, log: Path, timeout: float = 300.0) -> Server:
