@@ -197,14 +197,23 @@ def load_tests(pairs: list[tuple[Server, Cell]], result: SizeResult, args: argpa
 
 
 def start_servers(size: str, work: Path, nquads: Path, args: argparse.Namespace) -> list[Server]:
+    """Every server for this size; if one fails to start, those already started are stopped."""
     logs = work / "logs"
-    servers = [start_ours(work / "ours", logs / "ours.log")]
+    starters: list[Callable[[], Server]] = [lambda: start_ours(work / "ours", logs / "ours.log")]
     if args.uncached:
-        servers.append(start_ours(work / "ours", logs / "ours-uncached.log", cache=False))
-    servers.append(start_oxigraph(work / "oxigraph-server", logs / "oxigraph.log"))
+        starters.append(lambda: start_ours(work / "ours", logs / "ours-uncached.log", cache=False))
+    starters.append(lambda: start_oxigraph(work / "oxigraph-server", logs / "oxigraph.log"))
     if parse_size(size) <= parse_size(args.rdflib_max):
-        log(f"{size}: loading rdflib-endpoint (rdflib parses the whole file first)")
-        servers.append(start_rdflib(nquads, logs / "rdflib.log"))
+        starters.append(lambda: start_rdflib(nquads, logs / "rdflib.log"))
+    servers: list[Server] = []
+    try:
+        for starter in starters:
+            servers.append(starter())
+            log(f"{size}: {servers[-1].name} answering after {servers[-1].started_s:.1f} s")
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
     return servers
 
 
