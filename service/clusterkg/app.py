@@ -15,12 +15,14 @@ from starlette.middleware.cors import CORSMiddleware
 
 from . import __version__
 from .cache import VersionedCache
+from .canned import CannedQueries
+from .catalogue import Catalogue
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
 from .routes import cases as case_routes
-from .routes import dataset, health, linkeddata, ontology, pages, sparql
+from .routes import dataset, health, linkeddata, ontology, pages, queries, sparql
 from .routes import validate as validate_routes
 from .store import QueryResult, Store, open_store
 from .store.build import build
@@ -71,6 +73,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.result_cache = VersionedCache[QueryResult](settings.result_cache_entries, settings.result_cache_bytes)
     for router in ROUTERS:
         app.include_router(router)
+    catalogue = Catalogue.load(locate(settings.source_dir).queries_dir)  # a broken query stops start-up here
+    app.state.canned = CannedQueries.from_settings(catalogue, the_store, settings, app.state.result_cache)
+    app.include_router(queries.build_router(catalogue))
     pages.mount_static(app)
     install_error_handlers(app)
     app.add_middleware(sparql.CachedAnswers)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from .config import Settings
 from .errors import ClusterKGError
 from .logging import configure
 from .resources import locate
-from .store.base import QueryJob, QueryResult
+from .store.base import QueryJob, QueryResult, Store
 from .store.build import build as build_store
 from .store.embedded import EmbeddedStore
 from .store.remote import RemoteStore
@@ -236,8 +237,16 @@ def read_query(argument: str) -> str:
 
 def run_query(settings: Settings, text: str, fmt: str) -> QueryResult:
     job = QueryJob(text, fmt, max_rows=settings.max_result_rows, timeout=settings.query_timeout)
+    with reading_store(settings) as store:
+        return store.query_sync(job)
+
+
+@contextmanager
+def reading_store(settings: Settings) -> Iterator[Store]:
+    """The remote endpoint, or the embedded store opened read-only (built first if it does not exist)."""
     if settings.is_remote:
-        return RemoteStore.from_settings(settings).query_sync(job)
+        yield RemoteStore.from_settings(settings)
+        return
     embedded = EmbeddedStore.from_settings(settings, workers=0)
     if not embedded.exists:
         embedded.start()
@@ -246,7 +255,7 @@ def run_query(settings: Settings, text: str, fmt: str) -> QueryResult:
     reader = EmbeddedStore.from_settings(settings, workers=0, read_only=True)
     reader.start()
     try:
-        return reader.query_sync(job)
+        yield reader
     finally:
         reader.close()
 
@@ -281,8 +290,9 @@ def _cell(term: dict[str, str] | None) -> str:
 def _add_commands() -> None:
     """Commands defined in other modules (they import the helpers above, so they are added last)."""
     from .cli_linked import COMMANDS  # noqa: PLC0415
+    from .cli_query import COMMANDS as QUERY_COMMANDS  # noqa: PLC0415
 
-    for command in COMMANDS:
+    for command in (*COMMANDS, *QUERY_COMMANDS):
         main.add_command(command)
     from .validate_cli import validate  # noqa: PLC0415
 

@@ -1,0 +1,113 @@
+"""The questions page in a real headless Chromium: pick a canned query, run it, see rows and a drawn chart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Server, start_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CLUSTERKG_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART_JS = REPO / "service" / "clusterkg" / "static" / "vendor" / "chart.umd.js"
+
+if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+# Painted pixels of the chart canvas (alpha > 0): a blank canvas has none.
+PAINTED = """() => {
+  const canvas = document.getElementById('chart');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+  return painted;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    assert CHART_JS.is_file(), "Chart.js is missing: `make install` copies it from web/node_modules"
+    root = tmp_path_factory.mktemp("questions")
+    env = {"CLUSTERKG_DATA_DIR": str(root / "data"), "CLUSTERKG_SOURCE_DIR": str(REPO)}
+    yield from start_server(env=env, log=root / "server.log")
+
+
+@pytest.fixture(scope="module")
+def page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        the_page = context.new_page()
+        the_page.goto(server.url + "/questions")
+        the_page.wait_for_function("document.querySelectorAll('#question option').length > 10")
+        yield the_page
+        context.close()
+        outside = [url for url in requests if not url.startswith(server.url)]
+        assert outside == [], f"the page fetched from elsewhere: {outside}"
+
+
+def run_question(p: object, name: str | None = None) -> None:
+    """Pick the question (unless ``name`` is None: the one on show, with its filled form) and run it."""
+    if name is not None:
+        p.select_option("#question", value=name)  # type: ignore[attr-defined]
+    p.evaluate("document.querySelector('#status').textContent = ''")  # type: ignore[attr-defined]
+    p.click("#ask")  # type: ignore[attr-defined]
+    p.wait_for_function("document.querySelector('#status').textContent.includes('row')")  # type: ignore[attr-defined]
+
+
+def test_membership_over_time_draws_a_line_chart(page: object, tmp_path: Path) -> None:
+    p = page
+    p.select_option("#question", value="membership-over-time")  # type: ignore[attr-defined]
+    assert p.input_value("#param-org").endswith("/org/tama-association")  # type: ignore[attr-defined]
+    p.select_option("#param-lang", value="ja")  # type: ignore[attr-defined]
+    run_question(p)
+    cells = p.locator("#results tbody td").all_inner_texts()  # type: ignore[attr-defined]
+    assert "597" in cells and "TAMA協会" in cells
+    chart = p.evaluate(  # type: ignore[attr-defined]
+        "() => ({type: window.questionsChart.config.type,"
+        " points: window.questionsChart.data.datasets.reduce((n, d) => n + d.data.filter(v => v !== null).length, 0),"
+        " labels: window.questionsChart.data.labels})"
+    )
+    assert chart["type"] == "line" and chart["points"] >= 8 and "2004-01-05" in chart["labels"]
+    assert p.evaluate(PAINTED) > 1000  # type: ignore[attr-defined]
+    p.screenshot(path=str(tmp_path / "membership.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_comparison_and_breakdown_charts(page: object) -> None:
+    p = page
+    run_question(p, "compare-indicators")
+    assert p.evaluate("window.questionsChart.data.datasets.length") == 2  # type: ignore[attr-defined]
+    assert p.evaluate(PAINTED) > 1000  # type: ignore[attr-defined]
+    run_question(p, "membership-breakdown")
+    assert p.evaluate("window.questionsChart.config.type") == "pie"  # type: ignore[attr-defined]
+    assert p.evaluate("window.questionsChart.data.datasets[0].data.reduce((a, b) => a + b, 0)") == 597  # type: ignore[attr-defined]
+
+
+def test_a_bad_parameter_shows_the_error(page: object) -> None:
+    p = page
+    p.select_option("#question", value="membership-over-time")  # type: ignore[attr-defined]
+    p.fill("#param-org", 'x" } UNION { ?s ?p ?o } #')  # type: ignore[attr-defined]
+    p.click("#ask")  # type: ignore[attr-defined]
+    p.wait_for_selector("#error:not([hidden])")  # type: ignore[attr-defined]
+    assert "bad_parameter" in p.inner_text("#error")  # type: ignore[attr-defined]
