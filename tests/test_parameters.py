@@ -13,7 +13,11 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 @pytest.mark.parametrize(
     ("spec", "raw", "term"),
     [
-        (Parameter(type="iri"), "https://w3id.org/clusterkg/id/org/ivam", NamedNode("https://w3id.org/clusterkg/id/org/ivam")),
+        (
+            Parameter(type="iri"),
+            "https://w3id.org/clusterkg/id/org/ivam",
+            NamedNode("https://w3id.org/clusterkg/id/org/ivam"),
+        ),
         (Parameter(type="string"), 'x" } UNION { ?s ?p ?o } #', Literal('x" } UNION { ?s ?p ?o } #')),
         (Parameter(type="lang_string"), "協会@ja", Literal("協会", language="ja")),
         (Parameter(type="lang_string", language="en"), "TAMA", Literal("TAMA", language="en")),
