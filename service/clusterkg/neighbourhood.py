@@ -29,10 +29,14 @@ MAX_TRIPLES = 1_000_000
 
 
 def describe_query(iris: Iterable[str]) -> str:
-    """One CONSTRUCT over the union of all graphs. IRIs are written by pyoxigraph, so they are escaped."""
-    values = " ".join(str(NamedNode(iri)) for iri in sorted(set(iris)))
-    properties = " ".join(f"<{p}>" for p in DESCRIBED_PROPERTIES)
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {properties} }} ?s ?p ?o }}"
+    """One CONSTRUCT over the union of all graphs. IRIs are written by pyoxigraph, so they are escaped.
+
+    The ``VALUES`` block pairs each IRI with each property: every pair is one index lookup. (Two separate
+    ``VALUES`` blocks, one for the IRIs and one for the properties, take Oxigraph a second on a graph of
+    a million triples instead of a millisecond.)
+    """
+    pairs = " ".join(f"({NamedNode(iri)} <{p}>)" for iri in sorted(set(iris)) for p in DESCRIBED_PROPERTIES)
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p) {{ {pairs} }} ?s ?p ?o }}"
 
 
 def parse_ntriples(body: bytes) -> list[tuple[object, object, object]]:
