@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+import orjson
 from pyoxigraph import (
     BlankNode,
     Literal,
@@ -136,7 +137,7 @@ def _write_json(variables: Sequence[str], rows: list[Row], truncated: bool) -> b
     document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
     if truncated:
         document["truncated"] = True
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(document)  # the bytes json.dumps(ensure_ascii=False, separators=(",", ":")) gives
 
 
 # --- SPARQL Query Results XML ----------------------------------------------------------------------
