@@ -29,7 +29,7 @@ from . import inprocess, report, validation
 from .dataset import REPO, build_dataset
 from .generate import parse_size
 from .load_test import Measure, wrk
-from .servers import JSON_RESULTS, Server, get, start_ours, start_oxigraph, start_rdflib
+from .servers import HTTP_WORKERS, JSON_RESULTS, Server, get, start_ours, start_oxigraph, start_rdflib
 
 BENCH = Path(__file__).resolve().parent
 ID = "https://w3id.org/clusterkg/id/"
@@ -65,6 +65,7 @@ class SizeResult:
     validation: dict[str, object] | None = None
     notes: list[str] = field(default_factory=list)
     load_average: list[float] = field(default_factory=list)
+    startup_single_s: list[float] = field(default_factory=list)
 
 
 def log(message: str) -> None:
@@ -136,11 +137,11 @@ def timed_load(data_dir: Path, nquads: Path) -> dict[str, float]:
     return result
 
 
-def measure_startup(data_dir: Path, logs: Path, times: int) -> list[float]:
+def measure_startup(data_dir: Path, logs: Path, times: int, http_workers: int) -> list[float]:
     """Seconds from ``clusterkg serve`` to its first answered query, ``times`` times (store persisted)."""
     samples = []
     for _ in range(times):
-        server = start_ours(data_dir, logs / "ours-startup.log")
+        server = start_ours(data_dir, logs / "ours-startup.log", http_workers=http_workers)
         samples.append(round(server.started_s, 3))
         server.stop()
     return samples
@@ -225,10 +226,12 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeResult:
     log(f"{size}: loaded in {load['load_s']} s, peak {load['peak_rss_mb']} MB")
     shutil.rmtree(work / "oxigraph-server", ignore_errors=True)
     shutil.copytree(work / "ours" / "oxigraph", work / "oxigraph-server")
-    startup = measure_startup(work / "ours", work / "logs", args.startups)
-    log(f"{size}: start-up {startup} s")
+    startup = measure_startup(work / "ours", work / "logs", args.startups, HTTP_WORKERS)
+    startup_single = measure_startup(work / "ours", work / "logs", args.startups, 1)
+    log(f"{size}: start-up {startup} s ({HTTP_WORKERS} HTTP processes), {startup_single} s (one)")
     cells = sparql_cells() + canned_cells()
     result = SizeResult(size, quads, load, startup, cells, load_average=list(os.getloadavg()))
+    result.startup_single_s = startup_single
     servers = start_servers(size, work, nquads, args)
     try:
         pairs = probe(servers, cells, result)

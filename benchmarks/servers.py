@@ -103,14 +103,16 @@ def start(name: str, command: list[str], path: str, port: int, *, log: Path, tim
 HTTP_WORKERS = 2
 
 
-def start_ours(data_dir: Path, log: Path, *, cache: bool = True, timeout: float = 300.0) -> Server:
+def start_ours(
+    data_dir: Path, log: Path, *, cache: bool = True, http_workers: int = HTTP_WORKERS, timeout: float = 300.0
+) -> Server:
     """``clusterkg serve --http-workers 2`` over the persisted store, every feature on (access log at info).
 
     ``cache=False`` turns the result cache off (``CLUSTERKG_RESULT_CACHE_ENTRIES=0``): every request is
     evaluated, which shows what the cache adds."""
     port = free_port()
     command = [str(BIN / "clusterkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
-    command += ["--http-workers", str(HTTP_WORKERS)]
+    command += ["--http-workers", str(http_workers)]
     env = {"CLUSTERKG_LOG_LEVEL": "info"}
     if not cache:
         env["CLUSTERKG_RESULT_CACHE_ENTRIES"] = "0"
