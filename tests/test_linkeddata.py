@@ -138,3 +138,11 @@ def test_an_unknown_resource_is_a_json_404(client: TestClient) -> None:
 def test_an_unknown_format_is_406(client: TestClient) -> None:
     response = client.get("/id/org/tama-association", headers={"Accept": "image/png"})
     assert response.status_code == 406
+
+
+def test_a_path_that_is_no_iri_never_reaches_a_query(client: TestClient) -> None:
+    injected = "/id/org/x%3E%20%3Fp%20%3Fo%20%7D%20UNION%20%7B%20SERVICE%20%3Chttp%3A%2F%2F127.0.0.1%3A9%2F%3E%20%7B%7D%20%7D%20%23"
+    for path in (injected, "/graph/x%3E%20%7D", "/concept/a%22b"):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404, path
+        assert response.json()["error"] == "not_found"

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from pyoxigraph import NamedNode
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
@@ -56,8 +57,20 @@ def path_for(iri: str) -> str | None:
 
 
 def iri_for(path: str) -> str:
-    """The IRI a resource path (``/id/...`` or ``/concept/...``) stands for."""
-    return BASE + path.lstrip("/")
+    """The IRI a resource path (``/id/...``, ``/concept/...``, ``/graph/...``) stands for.
+
+    The IRI goes into queries, so it must be one: anything pyoxigraph's IRI parser refuses (spaces,
+    ``<``, ``>``, ``"``, braces... as a decoded URL path may hold) is a 404, never query text.
+
+    >>> iri_for("/id/org/x> ?p ?o } #")
+    Traceback (most recent call last):
+    clusterkg.errors.NotFound: No resource at /id/org/x> ?p ?o } #.
+    """
+    iri = BASE + path.lstrip("/")
+    try:
+        return NamedNode(iri).value
+    except ValueError:
+        raise NotFound(f"No resource at {path}.") from None
 
 
 # --- the queries ---------------------------------------------------------------------------------
