@@ -146,3 +146,10 @@ def test_a_path_that_is_no_iri_never_reaches_a_query(client: TestClient) -> None
         response = client.get(path, headers={"Accept": "text/turtle"})
         assert response.status_code == 404, path
         assert response.json()["error"] == "not_found"
+
+
+def test_head_answers_like_get(client: TestClient) -> None:
+    response = client.head("/id/org/tama-association", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    assert client.get("/openapi.json").status_code == 200  # HEAD routes do not duplicate operations

@@ -34,6 +34,11 @@ async def dataset(request: Request, format_params: list[str] = FORMAT) -> Respon
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
+# HEAD answers like GET (link checkers use it); not listed in the OpenAPI description a second time.
+for _path in ("/.well-known/void", "/dataset"):
+    router.add_api_route(_path, dataset, methods=["HEAD"], include_in_schema=False)
+
+
 def dump_response(request: Request, name: str) -> StreamingResponse:
     fmt = DUMP_FORMATS[name]
     return StreamingResponse(

@@ -52,3 +52,8 @@ async def resource(request: Request, name: str, format_params: list[str] = FORMA
 @router.get("/concept/{name:path}", summary="A concept of the graph's concept schemes, as HTML or RDF")
 async def concept(request: Request, name: str, format_params: list[str] = FORMAT) -> Response:
     return await dereference(request, f"/concept/{name}", format_params)
+
+
+# HEAD answers like GET (link checkers use it); not listed in the OpenAPI description a second time.
+router.add_api_route("/id/{name:path}", resource, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/concept/{name:path}", concept, methods=["HEAD"], include_in_schema=False)
