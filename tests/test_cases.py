@@ -261,6 +261,20 @@ def test_the_update_text_escapes_what_sparql_needs_escaped() -> None:
     assert quad.graph_name.value == "https://w3id.org/clusterkg/graph/cases/x-00000000"
 
 
+def test_the_write_happens_only_if_the_resources_are_still_new() -> None:
+    import pyoxigraph
+
+    entry = read_entry(variant("raced").encode(), format_named("turtle"))
+    resources = tuple(sorted({t.subject.value for t in entry.triples if isinstance(t.subject, pyoxigraph.NamedNode)}))
+    store = pyoxigraph.Store()
+    graph = "https://w3id.org/clusterkg/graph/cases/raced-valley-00000001"
+    store.update(insert_update(graph, list(entry.triples), resources))
+    assert len(store) == len(entry)
+    store.update(insert_update(graph.replace("1", "2"), list(entry.triples), resources))  # same resources again
+    assert len(store) == len(entry)
+    assert {g.value for g in store.named_graphs()} == {graph}
+
+
 # --- restart and parallel submissions -------------------------------------------------------------------
 
 

@@ -6,8 +6,9 @@ when it was received (``prov:generatedAtTime``), who sent it (the writer's name)
 RDF canonical form (RDFC-1.0, so the same triples give the same hash whatever their serialisation), and the
 resources it describes (``dcterms:hasPart``). The write is one SPARQL ``INSERT DATA`` request: one
 transaction in the embedded store (flushed, then the data version is bumped so query workers and caches see
-it at once), one atomic update request on a remote server. Submissions are serialised by a lock, so the
-check that an entry's resources are new and its write cannot interleave with another's.
+it at once), one atomic update request on a remote server. Submissions are serialised by a lock, and the
+write itself only happens if the entry's resources are still new (checked in the same update), so two
+submissions cannot both add the same resource, even from two service processes.
 """
 
 from __future__ import annotations
@@ -129,11 +130,18 @@ def provenance(record: CaseRecord) -> list[ox.Triple]:
     return triples
 
 
-def insert_update(graph: str, triples: list[ox.Triple]) -> str:
-    """One ``INSERT DATA`` into ``graph``; the triples are written by pyoxigraph's N-Triples serialiser, so
-    every IRI and literal is escaped as SPARQL expects (N-Triples is a subset of SPARQL's triple syntax)."""
+def insert_update(graph: str, triples: list[ox.Triple], new: tuple[str, ...] = ()) -> str:
+    """One update that writes ``triples`` into ``graph``, only if none of the ``new`` resources has a type in
+    any graph yet: the check and the write are one transaction, so two service processes (or two
+    clients of one remote store) cannot both add the same resource. The triples are written by
+    pyoxigraph's N-Triples serialiser, so every IRI and literal is escaped as SPARQL expects (N-Triples
+    is a subset of SPARQL's triple syntax)."""
     ntriples = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-    return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{ntriples}}} }}"
+    if not new:
+        return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{ntriples}}} }}"
+    values = " ".join(str(ox.NamedNode(iri)) for iri in new)
+    condition = f"FILTER NOT EXISTS {{ VALUES ?new {{ {values} }} GRAPH ?g {{ ?new a ?type }} }}"
+    return f"INSERT {{ GRAPH {ox.NamedNode(graph)} {{\n{ntriples}}} }}\nWHERE {{ {condition} }}"
 
 
 LIST_QUERY = f"""SELECT ?g ?case ?received ?submitter ?sha256 ?format ?part WHERE {{
@@ -176,7 +184,12 @@ class Cases:
                 resources=described_resources(entry),
                 media_type=entry.format.media_type,
             )
-            self.store.update(insert_update(record.graph, [*entry.triples, *provenance(record)]))
+            self.store.update(insert_update(record.graph, [*entry.triples, *provenance(record)], record.resources))
+            if not self.exists(record.id):  # another process added one of its resources meanwhile
+                raise EntryRejected(
+                    "The entry's resources were added meanwhile; nothing was stored.",
+                    report=self.validate(entry, lang).to_json(),
+                )
         return record, report
 
     def records(self) -> list[CaseRecord]:
