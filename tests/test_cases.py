@@ -133,7 +133,7 @@ def test_a_conforming_case_is_stored_with_its_provenance_and_seen_at_once(client
     assert record["graph"] == f"https://w3id.org/clusterkg/graph/cases/{record['id']}"
     assert record["iri"] == f"{ID}case-entry/{record['id']}"
     assert record["submitter"] == "alice"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["received"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z", record["received"])
     assert ID + "agglomeration/stored-valley" in record["resources"]
     assert record["report"]["conforms"] is True
     entry = read_entry(variant("stored").encode(), format_named("turtle"))

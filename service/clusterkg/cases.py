@@ -82,6 +82,16 @@ def check_case_id(case_id: str) -> str:
     return case_id
 
 
+def timestamp(moment: datetime) -> str:
+    """``xsd:dateTime`` in UTC to the millisecond, in canonical form (as the store gives it back).
+
+    >>> timestamp(datetime(2026, 11, 24, 9, 30, 0, 120000, tzinfo=UTC))
+    '2026-11-24T09:30:00.12Z'
+    """
+    text = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "")
+    return text.rstrip("0").rstrip(".") + "Z" if "." in text else text + "Z"
+
+
 def content_hash(entry: Entry) -> str:
     """SHA-256 of the entry's canonical N-Quads (RDFC-1.0): blank node labels and order do not matter."""
     dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in entry.triples)
@@ -178,7 +188,7 @@ class Cases:
                 )
             record = CaseRecord(
                 id=new_case_id(entry),
-                received=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                received=timestamp(datetime.now(UTC)),
                 submitter=submitter,
                 sha256=content_hash(entry),
                 resources=described_resources(entry),

@@ -14,7 +14,7 @@ references...) are in ``entry_rules.py``; their results join the report.
 ...                    format_named("turtle"))
 >>> report = validator.validate(entry, NoContext())
 >>> report.conforms, sorted({r.source_shape.split("#")[1] for r in report.results})
-(False, ['UnknownClass', 'UntypedResource'])
+(False, ['UnknownClass'])
 """
 
 from __future__ import annotations
