@@ -95,7 +95,9 @@ class Vocabulary:
 
     @classmethod
     def load(cls, resources: Resources) -> Vocabulary:
-        return _load(resources.ontology_dir / ONTOLOGY_FILE)
+        """From ``ontology/clusterkg.ttl``, or from every ``ontology/*.ttl`` of a source tree without it."""
+        main = resources.ontology_dir / ONTOLOGY_FILE
+        return _load((main,) if main.is_file() else tuple(sorted(resources.ontology_dir.glob("*.ttl"))))
 
     def is_ours(self, term: Node) -> bool:
         return isinstance(term, URIRef) and str(term).startswith(ONT)
@@ -124,5 +126,8 @@ def _named(nodes: Iterable[Node]) -> Iterator[URIRef]:
 
 
 @cache
-def _load(path: Path) -> Vocabulary:
-    return Vocabulary.from_graph(Graph().parse(path, format="turtle"))
+def _load(paths: tuple[Path, ...]) -> Vocabulary:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return Vocabulary.from_graph(graph)
