@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyoxigraph import Store
 
 from .binding import QueryShape, QueryShapeError
-from .federation import uses_service
 from .errors import BadParameter, ClusterKGError, NotFound
+from .federation import uses_service
 from .parameters import NAME, RESERVED, Parameter, bind_values
 
 HEADER_PREFIX = "#+"
