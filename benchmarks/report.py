@@ -91,7 +91,7 @@ def rows(result: SizeResult) -> list[list[str]]:
 
 HEADER = [
     "query",
-    "ours req/s | p50 / p99 ms",
+    "ours req/s · p50 / p99 ms",
     "Oxigraph server",
     "rdflib-endpoint",
     "ours, cache off",

@@ -37,6 +37,8 @@ ID = "https://w3id.org/clusterkg/id/"
 #: are taken with the parameters of their header's example, up to ``MAX_CANNED``.
 CANNED = {"membership-over-time": {"org": ID + "org/bench-cluster-org-3", "lang": "ja"}}
 MAX_CANNED = 3
+#: A server that takes longer than this to answer a query once is not load-tested on it.
+PROBE_TIMEOUT = 60.0
 #: Servers measured in the first ``--rdflib-rounds`` rounds only: rdflib-endpoint is slow, and the
 #: uncached service is there to show what the cache adds, not for a ratio.
 ONE_ROUND = ("rdflib-endpoint", "ours, cache off")
@@ -171,7 +173,10 @@ def probe(servers: list[Server], cells: list[Cell], result: SizeResult) -> list[
     pairs = []
     for cell in cells:
         for server in servers:
-            status, body = get(url_for(server, cell), timeout=600.0)
+            try:
+                status, body = get(url_for(server, cell), timeout=PROBE_TIMEOUT)
+            except OSError as error:  # a timeout, or the server closed the connection
+                status, body = 0, f"no answer within {PROBE_TIMEOUT:g} s: {error}".encode()
             result.rows[(cell.name, server.name)] = count_rows(body) if status == 200 else None
             if status == 200:
                 pairs.append((server, cell))

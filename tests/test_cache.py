@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from clusterkg.app import create_app
 from clusterkg.cache import VersionedCache
+from clusterkg.routes.sparql import cache_version
+from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from test_sparql_endpoint import make_settings
 
@@ -120,3 +122,10 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     with TestClient(create_app(make_settings(tmp_path, result_cache_entries=0))) as client:
         count(client)
         assert len(client.app.state.result_cache) == 0  # type: ignore[attr-defined]
+
+
+def test_federated_queries_are_never_cached(client: TestClient) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    remote = QueryJob("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", "json")
+    assert cache_version(store, remote) is None
+    assert cache_version(store, QueryJob(COUNT, "json")) == store.data_version

@@ -13,7 +13,7 @@ from ..errors import ClusterKGError, NotAcceptable
 from ..negotiation import Format, formats_for, negotiate
 from ..protocol import FORM, SPARQL_QUERY, read_request
 from ..sparql import QueryForm, analyse, check_query_policy
-from ..store.base import QueryJob, QueryResult
+from ..store.base import QueryJob, QueryResult, Store
 from .deps import get_settings, get_store
 
 router = APIRouter(tags=["SPARQL"])
@@ -97,11 +97,17 @@ def result_cache(request: Request) -> VersionedCache[QueryResult]:
     return cache
 
 
+def cache_version(store: Store, job: QueryJob) -> int | None:
+    """The data version an answer is cached under; ``None`` (not cached) for a query that calls a remote
+    ``SERVICE``, whose data can change at any time, and for a store that cannot tell its version."""
+    return None if analyse_cached(job.query).service_targets else store.data_version
+
+
 async def cached_query(request: Request, job: QueryJob) -> QueryResult:
     """The store's answer, from the result cache while the data has not changed since it was computed."""
     store = get_store(request)
     cache = result_cache(request)
-    version = store.data_version
+    version = cache_version(store, job)
     cached = cache.get(job, version)
     if cached is not None:
         return cached
@@ -126,7 +132,7 @@ class CachedAnswers:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
             job = await self._job(scope, receive)
             state = scope["app"].state
-            hit = None if job is None else state.result_cache.get(job, state.store.data_version)
+            hit = None if job is None else state.result_cache.get(job, cache_version(state.store, job))
             if hit is not None:
                 await send_result(hit, send)
                 return
