@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from browser_support import chromium, require_playwright
 from conftest import REPO, Server, start_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CLUSTERKG_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART_JS = REPO / "service" / "clusterkg" / "static" / "vendor" / "chart.umd.js"
 
-if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_playwright()
 
 # Painted pixels of the chart canvas (alpha > 0): a blank canvas has none.
 PAINTED = """() => {
@@ -51,20 +36,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
-        )
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
+    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile")) as context:
         the_page = context.new_page()
         the_page.goto(server.url + "/questions")
         the_page.wait_for_function("document.querySelectorAll('#question option').length > 10")
         yield the_page
-        context.close()
-        outside = [url for url in requests if not url.startswith(server.url)]
-        assert outside == [], f"the page fetched from elsewhere: {outside}"
 
 
 def run_question(p: object, name: str | None = None) -> None:

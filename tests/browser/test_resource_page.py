@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from browser_support import chromium, require_playwright
 from conftest import Server, start_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_playwright()
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +24,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
-        )
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
+    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        context.close()
-        outside = [url for url in requests if not url.startswith(server.url)]
-        assert outside == [], f"the page fetched something from elsewhere: {outside}"
 
 
 def test_the_tama_association_page(browser: object, server: Server, tmp_path: Path) -> None:

@@ -4,36 +4,21 @@ messages in Japanese, see a syntax error with its position."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser_support import chromium, require_playwright
 from conftest import Server, start_server
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "data" / "examples" / "cases"
-CHROMIUM = os.environ.get("CLUSTERKG_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_playwright()
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +29,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True, locale="en-GB"
-        )
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
+    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile"), locale="en-GB") as context:
         the_page = context.new_page()
         the_page.goto(server.url + "/validate")
         yield the_page
-        context.close()
-        outside = [url for url in requests if not url.startswith(server.url)]
-        assert outside == [], f"the page fetched assets from elsewhere: {outside}"
 
 
 def validate(page: Any, text: str, fmt: str = "text/turtle", lang: str = "en") -> None:
