@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -131,5 +132,23 @@ def start_server(*args: str, env: dict[str, str], log: Path) -> Iterator[Server]
     try:
         wait_for_http(url + "/health", process)
         yield Server(process, url, log)
+    finally:
+        stop(process)
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """A real Oxigraph server (the `oxigraph` package's CLI) on a free 127.0.0.1 port over ``location``,
+    with the union of its named graphs as default graph, as the README asks of a remote server.
+    Yields its base URL (`/query`, `/update`, `/store` below it)."""
+    port = free_port()
+    command = [str(VENV_BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/query?query=ASK%7B%7D", process)
+        yield base
     finally:
         stop(process)

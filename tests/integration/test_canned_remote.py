@@ -3,7 +3,6 @@ text runs on both, so the goldens hold for both (and hostile values stay harmles
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from clusterkg.canned import CannedQueries
 from clusterkg.config import Settings
 from clusterkg.parameters import InvalidParameter
 from clusterkg.store.remote import RemoteStore
-from conftest import VENV_BIN, clusterkg, free_port, stop, wait_for_http
+from conftest import clusterkg, oxigraph_server
 
 pytestmark = pytest.mark.integration
 
@@ -22,15 +21,8 @@ QUERIES = [query.name for query in catalogue() if not query.federated]
 
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CannedQueries]:
-    root = tmp_path_factory.mktemp("oxigraph-canned")
-    port = free_port()
-    command = [str(VENV_BIN / "oxigraph"), "serve", "--location", str(root / "db"), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    endpoint = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_for_http(endpoint + "?query=ASK%7B%7D", process)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-canned") / "db") as base:
+        endpoint = base + "/query"
         built = clusterkg("build", "--endpoint", endpoint)
         assert built.returncode == 0, built.stderr
         store = RemoteStore.from_settings(Settings(sparql_endpoint=endpoint, query_timeout=20))
@@ -39,8 +31,6 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CannedQueries]:
             yield CannedQueries(catalogue(), store)
         finally:
             store.close()
-    finally:
-        stop(process)
 
 
 @pytest.mark.parametrize("name", QUERIES)

@@ -5,7 +5,6 @@ changes nothing; a deleted case's graph is gone from the server."""
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import REPO, VENV_BIN, Server, clusterkg, free_port, start_server, stop, wait_for_http
+from conftest import REPO, Server, clusterkg, oxigraph_server, start_server
 
 pytestmark = pytest.mark.integration
 
@@ -26,20 +25,10 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("oxigraph-cases")
-    port = free_port()
-    command = [str(VENV_BIN / "oxigraph"), "serve", "--location", str(root / "db"), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/query?query=ASK%7B%7D", process)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-cases") / "db") as base:
         result = clusterkg("build", "--endpoint", base + "/query")
         assert result.returncode == 0, result.stderr
         yield base
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")

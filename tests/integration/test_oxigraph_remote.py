@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, VENV_BIN, Server, clusterkg, free_port, start_server, stop, wait_for_http
+from conftest import REPO, Server, clusterkg, free_port, oxigraph_server, start_server
 
 pytestmark = pytest.mark.integration
 
@@ -32,18 +31,8 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    command = [str(VENV_BIN / "oxigraph"), "serve", "--location", str(root / "db"), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/query?query=ASK%7B%7D", process)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "db") as base:
         yield base
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")
