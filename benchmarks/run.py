@@ -21,8 +21,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from . import inprocess, report, validation
@@ -295,6 +296,41 @@ def environment() -> dict[str, str]:
     return info
 
 
+# --- saved results: docs/benchmarks.md can be written again from them (--render) --------------------
+
+
+def to_json(result: SizeResult) -> dict[str, object]:
+    plain = asdict(result)
+    plain["runs"] = [
+        {"query": q, "server": s, "measures": [asdict(m) for m in ms]} for (q, s), ms in result.runs.items()
+    ]
+    plain["rows"] = [{"query": q, "server": s, "rows": n} for (q, s), n in result.rows.items()]
+    return plain
+
+
+def from_json(plain: dict[str, Any]) -> SizeResult:
+    result = SizeResult(**{**plain, "cells": [Cell(**c) for c in plain["cells"]], "runs": {}, "rows": {}})
+    result.runs = {(r["query"], r["server"]): [Measure(**m) for m in r["measures"]] for r in plain["runs"]}
+    result.rows = {(r["query"], r["server"]): r["rows"] for r in plain["rows"]}
+    result.floor = {name: Measure(**m) for name, m in plain["floor"].items()}
+    return result
+
+
+def save(path: Path, info: dict[str, str], results: list[SizeResult], args: argparse.Namespace, command: str) -> None:
+    settings = {key: getattr(args, key) for key in ("seconds", "warmup", "rounds", "rdflib_rounds")}
+    document = {"info": info, "command": command, "settings": settings, "results": [to_json(r) for r in results]}
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+
+
+def render(path: Path, out: Path) -> None:
+    """Write ``out`` again from saved results (after a change to the report's layout)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    results = [from_json(plain) for plain in document["results"]]
+    args = argparse.Namespace(**document["settings"])
+    out.write_text(report.markdown(document["info"], results, args, document["command"]), encoding="utf-8")
+    print(report.table(results))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark ClusterKG against its anchors.")
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100k"), help="comma-separated: 100k,1M,10M")
@@ -309,11 +345,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--validation-runs", type=int, default=30)
     parser.add_argument("--work", type=Path, default=REPO / "var" / "bench")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--render", type=Path, help="only write --out again from this saved results.json")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.render:
+        render(args.render, args.out)
+        return
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     if parse_size(args.validation) not in {parse_size(size) for size in sizes}:
         args.validation = sizes[-1]  # measure validation at the largest size run
@@ -325,6 +365,7 @@ def main(argv: list[str] | None = None) -> None:
         text = report.markdown(info, results, args, command)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
+        save(args.work / "results.json", info, results, args, command)
     print(report.table(results))
     log(f"wrote {args.out}")
 
