@@ -47,6 +47,7 @@ serve: install
 	$(BIN)/clusterkg serve
 
 BENCH_SIZES ?= 100k
+BENCH_ARGS  ?=
 BENCH_STAMP := $(VENV)/.bench-stamp
 
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
@@ -56,7 +57,7 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 # Writes docs/benchmarks.md and prints the table. Installs wrk with apt-get when it is missing.
 bench: $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES)
+	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 # System packages some tests need (Chromium for the browser test, Java for the OWL reasoner).
 # Installs them when run as root with apt-get; otherwise lists what is missing (those tests then skip).
