@@ -129,3 +129,50 @@ def test_federated_queries_are_never_cached(client: TestClient) -> None:
     remote = QueryJob("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", "json")
     assert cache_version(store, remote) is None
     assert cache_version(store, QueryJob(COUNT, "json")) == store.data_version
+
+
+LABELS_RQ = """#+ summary: Labels of clusters
+#+ parameters:
+#+   lang: {type: enum, enum: [en, ja], default: en}
+SELECT ?c ?label WHERE {
+  ?c <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = ?lang)
+}
+ORDER BY ?label
+"""
+
+
+@pytest.fixture
+def canned_client(tmp_path: Path) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path, http_workers=2)
+    assert settings.source_dir is not None
+    (settings.source_dir / "queries" / "labels.rq").write_text(LABELS_RQ, encoding="utf-8")
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def labels(client: TestClient, **params: str) -> list[str]:
+    response = client.get("/queries/labels", params=params, headers=JSON)
+    assert response.status_code == 200, response.text
+    return [b["label"]["value"] for b in response.json()["results"]["bindings"]]
+
+
+def test_a_canned_answer_is_sent_again_until_a_write(canned_client: TestClient) -> None:
+    store: EmbeddedStore = canned_client.app.state.store  # type: ignore[attr-defined]
+    before = labels(canned_client)
+    entries = len(canned_client.app.state.result_cache)  # type: ignore[attr-defined]
+    assert labels(canned_client) == before
+    assert len(canned_client.app.state.result_cache) == entries  # type: ignore[attr-defined]
+    label = "INSERT DATA { GRAPH <https://w3id.org/clusterkg/graph/cases/t> { <urn:x:c> "
+    store.update(label + '<http://www.w3.org/2000/01/rdf-schema#label> "AAA first"@en } }')
+    assert labels(canned_client) == sorted([*before, "AAA first"])
+
+
+def test_canned_answers_keep_parameters_headers_and_errors_apart(canned_client: TestClient) -> None:
+    assert labels(canned_client, lang="ja") != labels(canned_client, lang="en")
+    first = canned_client.get("/queries/labels", params={"limit": "1"}, headers=JSON)
+    again = canned_client.get("/queries/labels", params={"limit": "1"}, headers=JSON)
+    assert again.content == first.content and again.headers.get("link") == first.headers.get("link")
+    assert canned_client.get("/queries/labels", params={"lang": "fr"}).status_code == 422
+    assert canned_client.get("/queries/labels", params={"lang": "fr"}).status_code == 422
+    csv = canned_client.get("/queries/labels", params={"format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")

@@ -21,8 +21,8 @@ from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
+from .routes import cached, dataset, health, linkeddata, ontology, pages, queries, sparql
 from .routes import cases as case_routes
-from .routes import dataset, health, linkeddata, ontology, pages, queries, sparql
 from .routes import validate as validate_routes
 from .store import QueryResult, Store, open_store
 from .store.build import build
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     pages.mount_static(app)
     install_error_handlers(app)
     app.add_middleware(sparql.CachedAnswers)
+    app.add_middleware(cached.CachedCannedAnswers)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
