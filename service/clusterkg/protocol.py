@@ -51,25 +51,23 @@ async def read_request(request: Request, settings: Settings) -> SparqlRequest:
     )
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) more than ``limit`` bytes, whatever Content-Length says."""
+async def read_body(
+    request: Request, limit: int, what: str = "request body", setting: str = "CLUSTERKG_MAX_BODY_BYTES"
+) -> bytes:
+    """The request body, refusing (413) more than ``limit`` bytes, whatever Content-Length says; the
+    error names ``what`` was too large and the ``setting`` that sets the limit."""
+    too_large = PayloadTooLarge(f"The {what} exceeds the limit of {limit} bytes ({setting}).", limit=limit)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise too_large
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit)
+            raise too_large
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The request body exceeds the limit of {limit} bytes (CLUSTERKG_MAX_BODY_BYTES).", limit=limit
-    )
 
 
 def _decode(body: bytes) -> str:

@@ -14,8 +14,8 @@ from ..auth import Writers
 from ..cases import Cases
 from ..config import Settings
 from ..entry import Entry, format_for_media_type, format_named, read_entry
-from ..errors import PayloadTooLarge
 from ..jsonld import build_context
+from ..protocol import read_body
 from ..resources import locate
 from ..validation import EntryValidator
 from .deps import get_settings, get_store
@@ -60,30 +60,12 @@ async def entry_services(request: Request) -> EntryServices:
     return services if services is not None else await run_in_threadpool(_built, request)
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The body, refusing (413) more than ``limit`` bytes whatever Content-Length says."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"The entry exceeds the limit of {limit} bytes (CLUSTERKG_MAX_ENTRY_BYTES).", limit=limit)
-
-
 async def read_request_entry(request: Request, services: EntryServices) -> Entry:
     """The entry in the body: its format from ``Content-Type`` (or the ``input`` query parameter)."""
     name = request.query_params.get("input")
     fmt = format_named(name) if name else format_for_media_type(request.headers.get("content-type"))
     limit = services.settings.max_entry_bytes
-    body = await read_limited(request, limit)
+    body = await read_body(request, limit, what="entry", setting="CLUSTERKG_MAX_ENTRY_BYTES")
     return read_entry(body, fmt, services.context, limit)
 
 
