@@ -7,7 +7,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-CHART_JS := service/clusterkg/static/vendor/chart.umd.js
+VENDOR := service/clusterkg/static/vendor/THIRD-PARTY-NOTICES.txt
 
 .PHONY: run test check install build serve system-deps clean bench
 
@@ -23,7 +23,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-install: $(STAMP) $(CHART_JS)
+install: $(STAMP) $(VENDOR)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-# Browser libraries come from npm at install time (web/package-lock.json) and are served by the
-# package from static/vendor; the pages never load them from the internet.
-$(CHART_JS): web/package-lock.json
+# Browser libraries (YASGUI, Chart.js) come from npm at install time (web/package-lock.json) and are
+# served by the package from static/vendor; the pages never load them from the internet. The wheel's
+# build hook (hatch_build.py) does the same for `pip install .`.
+$(VENDOR): web/package-lock.json web/vendor.mjs
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $@)
-	cp web/node_modules/chart.js/dist/chart.umd.js $@
+	node web/vendor.mjs
 
 build: install
 	$(BIN)/clusterkg build

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -18,10 +18,11 @@ from .cache import VersionedCache
 from .canned import CannedQueries
 from .catalogue import Catalogue
 from .config import Settings
+from .error_pages import error_page, wants_html
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
 from .logging import AccessLogMiddleware, configure
 from .resources import locate
-from .routes import cached, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .routes import cached, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
 from .routes import cases as case_routes
 from .routes import validate as validate_routes
 from .store import QueryResult, Store, open_store
@@ -35,6 +36,7 @@ ROUTERS = (
     sparql.router,
     health.router,
     pages.router,
+    completions.router,
     linkeddata.router,
     dataset.router,
     ontology.router,
@@ -104,30 +106,34 @@ def start_store(store: Store, settings: Settings) -> None:
         log.info("store %s: %s", store.description, report.summary())
 
 
-def error_response(error: ClusterKGError) -> JSONResponse:
-    """The only place an error becomes an HTTP response: ``{"error": code, "message": ..., ...}``."""
-    return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers or None)
+def error_response(error: ClusterKGError, request: Request) -> Response:
+    """The only place an error becomes an HTTP response: ``{"error": code, "message": ..., ...}``, or the error
+    page in the site's layout for a browser that asks for HTML."""
+    headers = error.headers or None
+    if wants_html(request.headers.get("accept")):
+        return HTMLResponse(error_page(error, request.url.path), status_code=error.status, headers=headers)
+    return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ClusterKGError)
-    async def on_error(request: Request, error: ClusterKGError) -> JSONResponse:
-        return error_response(error)
+    async def on_error(request: Request, error: ClusterKGError) -> Response:
+        return error_response(error, request)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
         if error.status_code == 404:
-            return error_response(NotFound(f"Nothing at {request.url.path}."))
+            return error_response(NotFound(f"Nothing at {request.url.path}."), request)
         if error.status_code == 405:
-            return error_response(MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}."))
-        return error_response(HTTPError(error.status_code, str(error.detail)))
+            return error_response(MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}."), request)
+        return error_response(HTTPError(error.status_code, str(error.detail)), request)
 
     @app.exception_handler(RequestValidationError)
-    async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def on_validation_error(request: Request, error: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        return error_response(BadParameter(f"Invalid request: {problems}"))
+        return error_response(BadParameter(f"Invalid request: {problems}"), request)
 
     @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def on_unexpected(request: Request, error: Exception) -> Response:
         log.error("unexpected error on %s %s: %r", request.method, request.url.path, error)
-        return error_response(ClusterKGError("An internal error occurred; it has been logged."))
+        return error_response(ClusterKGError("An internal error occurred; it has been logged."), request)

@@ -8,7 +8,7 @@ IRI                                                   path on this service
 ====================================================  ==============================
 ``https://w3id.org/clusterkg/id/<kind>/<name>``       ``/id/<kind>/<name>``
 ``https://w3id.org/clusterkg/concept/<scheme>/<c>``   ``/concept/<scheme>/<c>``
-``https://w3id.org/clusterkg/ont#<Term>``             ``/ontology#<Term>``
+``https://w3id.org/clusterkg/ont`` (``#<Term>``)       ``/ont`` (``#<Term>``), also ``/ontology``
 ``https://w3id.org/clusterkg/dataset`` (``#...``)     ``/dataset`` (``#...``)
 ``https://w3id.org/clusterkg/graph/<path>``           ``/graph/<path>`` (the graph's triples)
 ====================================================  ==============================
@@ -16,7 +16,9 @@ IRI                                                   path on this service
 >>> path_for("https://w3id.org/clusterkg/id/org/tama-association")
 '/id/org/tama-association'
 >>> path_for("https://w3id.org/clusterkg/ont#Cluster")
-'/ontology#Cluster'
+'/ont#Cluster'
+>>> path_for("https://w3id.org/clusterkg/shapes#Observation-unit") is None
+True
 >>> iri_for("/concept/support-function/matching")
 'https://w3id.org/clusterkg/concept/support-function/matching'
 >>> path_for("http://www.wikidata.org/entity/Q64") is None
@@ -26,6 +28,7 @@ True
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from pyoxigraph import NamedNode
@@ -34,26 +37,22 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .errors import NotFound
-from .namespaces import ID, ONT, ONTOLOGY_IRI
+from .namespaces import ID, ONT
 from .negotiation import GRAPH_FORMATS, Format, negotiate, parse_accept
 from .store import QueryJob, Store
 
 BASE = "https://w3id.org/clusterkg/"
-CONCEPT = BASE + "concept/"
 DATASET = BASE + "dataset"
 GRAPHS = BASE + "graph/"
-DEREFERENCEABLE = (ID, CONCEPT, GRAPHS)
+#: The IRIs this service serves, at the path that follows ``BASE``. The same expression (JavaScript reads it
+#: too) links the query page's results to their pages.
+SERVED = re.compile(r"^https://w3id\.org/clusterkg/((?:ont|dataset)(?:#.*)?|(?:id|concept|graph)/[^#]+(?:#.*)?)$")
 
 
 def path_for(iri: str) -> str | None:
     """The path of this service that serves the IRI, or None for an IRI not minted here."""
-    if iri.startswith(ONT) or iri == ONTOLOGY_IRI:
-        return "/ontology" + (f"#{iri[len(ONT) :]}" if iri.startswith(ONT) and iri != ONT else "")
-    if iri.startswith(DATASET) and iri[len(DATASET) :][:1] in ("", "#"):
-        return "/dataset" + iri[len(DATASET) :]
-    if iri.startswith(DEREFERENCEABLE):
-        return "/" + iri[len(BASE) :]
-    return None
+    match = SERVED.match(iri)
+    return "/" + match.group(1) if match else None
 
 
 def iri_for(path: str) -> str:

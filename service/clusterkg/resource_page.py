@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph, URIRef
 
 from .linkeddata import construct, page_context, select
 from .network import network_svg
 from .resource_view import CENTRE_KINDS, ResourcePage, actor, build_page, kind_of, network_query, nodes_query, ties
 from .store import Store
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+from .templating import render_page
 
 
 async def network_picture(store: Store, iri: str) -> str | None:
@@ -43,4 +28,4 @@ async def render(store: Store, iri: str, description: Graph, alternates: list[tu
     page: ResourcePage = build_page(iri, description, await page_context(store, iri))
     page.alternates = alternates
     page.network_svg = await network_picture(store, iri)
-    return environment().get_template("resource.html").render(page=page)
+    return render_page("resource.html", page.path, page=page)

@@ -1,6 +1,6 @@
 """Find the ontology, shapes, data and queries: in a checkout, or inside the installed wheel.
 
-The wheel carries them as ``clusterkg/_resources/{ontology,data/ttl,queries}`` (see ``hatch_build.py``);
+The wheel carries them as ``clusterkg/_resources/{ontology,data/ttl,data/examples/cases,queries}`` (see ``hatch_build.py``);
 an editable install or a checkout finds them at the repository root, two levels above this package.
 """
 
@@ -35,6 +35,11 @@ class Resources:
     @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
+
+    @property
+    def cases_dir(self) -> Path:
+        """The example cases: ``valid/`` (the template) and ``invalid/`` (one mistake each)."""
+        return self.root / "data" / "examples" / "cases"
 
     def source_files(self) -> list[Path]:
         """The files a build loads: ``ontology/*.ttl`` (top level: shapes are not data) and ``data/ttl/**/*.ttl``."""

@@ -1,5 +1,10 @@
-"""``/ontology``: the ontology's documentation for browsers, its Turtle, JSON-LD, RDF/XML or N-Triples for
-clients that ask for RDF (``Accept`` or ``?format=``)."""
+"""The ontology for browsers and RDF clients: its documentation as HTML, or its Turtle, JSON-LD, RDF/XML or
+N-Triples (``Accept``, ``?format=`` or a suffix).
+
+The ontology's IRI ``https://w3id.org/clusterkg/ont`` and its terms' namespace (``.../ont#Cluster``)
+dereference at ``/ont`` like every ``/id/...`` IRI (``/ont.ttl``, ``/ont.jsonld``... name one
+representation); ``/ontology`` serves the same.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import asyncio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..linkeddata import HTML, choose
+from ..errors import NotFound
+from ..linkeddata import HTML, choose, split_suffix
 from ..ontology_docs import ontology_html, ontology_rdf
 from ..resources import locate
 from .deps import get_settings
@@ -18,8 +24,7 @@ router = APIRouter(tags=["Ontology"])
 FORMAT = Query(default=[], alias="format", description="html, turtle, ntriples, jsonld or rdfxml (overrides Accept)")
 
 
-@router.get("/ontology", summary="The ClusterKG ontology and concept schemes, as HTML documentation or RDF")
-async def ontology(request: Request, format_params: list[str] = FORMAT) -> Response:
+async def ontology_response(request: Request, format_params: list[str]) -> Response:
     fmt = choose(request.headers.get("accept"), format_params)
     ontology_dir = locate(get_settings(request).source_dir).ontology_dir
     headers = {"Vary": "Accept"}
@@ -28,3 +33,25 @@ async def ontology(request: Request, format_params: list[str] = FORMAT) -> Respo
     body = await asyncio.to_thread(ontology_rdf, ontology_dir, fmt.name)
     charset = "; charset=utf-8" if fmt.name in ("turtle", "ntriples") else ""
     return Response(body, media_type=fmt.media_type + charset, headers=headers)
+
+
+@router.get("/ontology", summary="The ClusterKG ontology and concept schemes, as HTML documentation or RDF")
+async def ontology(request: Request, format_params: list[str] = FORMAT) -> Response:
+    return await ontology_response(request, format_params)
+
+
+@router.get("/ont", summary="The ontology's IRI (https://w3id.org/clusterkg/ont), dereferenced: HTML or RDF")
+async def ontology_iri(request: Request, format_params: list[str] = FORMAT) -> Response:
+    return await ontology_response(request, format_params)
+
+
+@router.get("/ont.{suffix}", summary="One representation of the ontology: /ont.ttl, .nt, .jsonld, .rdf or .html")
+async def ontology_representation(request: Request, suffix: str) -> Response:
+    _, named = split_suffix(f"/ont.{suffix}")
+    if named is None:
+        raise NotFound(f"No representation .{suffix} of the ontology: use .html, .ttl, .nt, .jsonld or .rdf.")
+    return await ontology_response(request, [named])
+
+
+for _path, _endpoint in (("/ont", ontology_iri), ("/ont.{suffix}", ontology_representation)):
+    router.add_api_route(_path, _endpoint, methods=["HEAD"], include_in_schema=False)

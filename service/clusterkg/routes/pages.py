@@ -1,7 +1,9 @@
 """Pages for people: ``/`` (the query editor), its static assets, ``/examples`` and ``/docs`` (OpenAPI).
 
-Everything is served from the package: no asset comes from the internet. Static files live in
-``clusterkg/static/``; a new page adds its HTML there and a route here (or its own router).
+Everything is served from the package: no asset comes from the internet. Pages are templates in
+``clusterkg/templates/`` that extend ``base.html`` (see ``templating.py``); scripts and styles live in
+``clusterkg/static/``, the browser libraries in ``static/vendor`` (copied from npm at build time). A new page
+adds its template and a route here (or in its own router).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from typing import Any
 import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ..examples import load_examples
+from ..linkeddata import SERVED
+from ..namespaces import QUERY_PREFIXES
 from ..resources import locate
+from ..templating import render_page
 from .deps import get_settings
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -30,9 +35,14 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="docs-assets")
 
 
+#: What the query page's script needs from the service: the prefixes it knows in advance, which IRIs this
+#: service serves (their results link to their pages) and where to complete terms.
+EDITOR = {"endpoint": "/sparql", "completions": "/completions", "prefixes": QUERY_PREFIXES, "served": SERVED.pattern}
+
+
 @router.get("/", include_in_schema=False)
-async def index() -> FileResponse:
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+async def index() -> HTMLResponse:
+    return HTMLResponse(render_page("sparql.html", "/", editor=EDITOR))
 
 
 @router.get("/examples", summary="Example queries shown on the query page")

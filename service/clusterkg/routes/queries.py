@@ -12,15 +12,15 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from ..canned import CannedAnswer, CannedQueries, Page
 from ..catalogue import CannedQuery, Catalogue
 from ..errors import NotAcceptable
 from ..negotiation import Format, formats_for, negotiate
 from ..parameters import Parameter, bad
+from ..templating import render_page
 from .deps import get_settings
-from .pages import STATIC_DIR
 
 PAGING = ("limit", "offset", "format")
 TAG = "Canned queries"
@@ -59,9 +59,9 @@ def build_router(catalogue: Catalogue) -> APIRouter:
     return router
 
 
-async def questions_page() -> FileResponse:
+async def questions_page() -> HTMLResponse:
     """The web page that offers the canned queries as forms, with tables and charts."""
-    return FileResponse(STATIC_DIR / "questions.html", media_type="text/html")
+    return HTMLResponse(render_page("questions.html", "/questions"))
 
 
 async def list_queries(request: Request) -> JSONResponse:

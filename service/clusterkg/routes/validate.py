@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from ..case_examples import case_example, invalid_examples, template_case
 from ..entry import FORMATS
 from ..errors import NotAcceptable
 from ..reports import Report
+from ..resources import locate
+from ..templating import render_page
+from .deps import get_settings
 from .entries import entry_services, language, read_request_entry
-from .pages import STATIC_DIR
 
 router = APIRouter(tags=["Entries"])
 
@@ -57,8 +60,25 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/validate", include_in_schema=False)
-async def form() -> FileResponse:
-    return FileResponse(STATIC_DIR / "validate.html", media_type="text/html")
+async def form(request: Request) -> HTMLResponse:
+    resources = locate(get_settings(request).source_dir)
+    page = render_page(
+        "validate.html", "/validate", template=template_case(resources), invalid=invalid_examples(resources)
+    )
+    return HTMLResponse(page)
+
+
+@router.get("/validate/examples", summary="The template case and the invalid examples the validation form offers")
+async def examples(request: Request) -> list[dict[str, str]]:
+    resources = locate(get_settings(request).source_dir)
+    template = template_case(resources)
+    return [example.to_json() for example in [*([template] if template else []), *invalid_examples(resources)]]
+
+
+@router.get("/validate/examples/{name:path}", summary="One example case, in Turtle")
+async def example(request: Request, name: str) -> Response:
+    found = case_example(locate(get_settings(request).source_dir), name)
+    return Response(found.path.read_bytes(), media_type="text/turtle; charset=utf-8")
 
 
 @router.post(
