@@ -152,3 +152,19 @@ def oxigraph_server(location: Path) -> Iterator[str]:
         yield base
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One service on the repository's own sources, shared by the browser tests."""
+    root = tmp_path_factory.mktemp("site")
+    yield from start_server(env={"CLUSTERKG_DATA_DIR": str(root / "data")}, log=root / "server.log")
+
+
+@pytest.fixture(scope="session")
+def chromium_session() -> Iterator[object]:
+    """One headless Chromium for every browser test (see browser_support)."""
+    from browser_support import chromium_browser
+
+    with chromium_browser() as browser:
+        yield browser

@@ -1,118 +1,280 @@
 "use strict";
-// The query page: pick an example, edit, run against /sparql, show a table (or the RDF text of a graph).
+// The query page: YASGUI (from npm, served from /static/vendor) on this service's /sparql. Everything it asks
+// for comes from this service: prefixes known in advance, term completion from /completions, results whose
+// IRIs of ours link to their pages, the query in the address, a history in this browser, a chart view.
 (function () {
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  const served = new RegExp(config.served);
+  const { Yasqe, Yasr } = Yasgui;
+  const endpoint = new URL(config.endpoint, window.location.href).href;
   const $ = (id) => document.getElementById(id);
-  const query = $("query"), run = $("run"), status = $("status"), examples = $("examples");
-  const table = $("results"), graph = $("graph"), errorBox = $("error");
-  let exampleList = [];
+  const HISTORY_KEY = "clusterkg.history";
+  const HISTORY_SIZE = 30;
+  const DEFAULT_QUERY = "PREFIX ckg: <https://w3id.org/clusterkg/ont#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+    + "SELECT ?cluster ?label WHERE {\n  ?cluster a ckg:Cluster ;\n    rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 20";
 
-  function show(element) { for (const e of [table, graph, errorBox]) e.hidden = e !== element; }
-
-  function cell(term) {
-    const td = document.createElement("td");
-    if (!term) return td;
-    if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = term.value; a.textContent = term.value; a.rel = "noopener"; td.appendChild(a);
-    } else if (term.type === "bnode") {
-      td.textContent = "_:" + term.value;
-    } else if (term.type === "triple") {
-      td.textContent = "<< " + JSON.stringify(term.value) + " >>";
-    } else {
-      td.appendChild(document.createTextNode(term.value));
-      const note = term["xml:lang"] ? ["lang", "@" + term["xml:lang"]] : term.datatype ? ["datatype", term.datatype.replace("http://www.w3.org/2001/XMLSchema#", "xsd:")] : null;
-      if (note) { const s = document.createElement("span"); s.className = note[0]; s.textContent = note[1]; td.appendChild(s); }
-    }
-    return td;
+  /** The page of this service that serves an IRI, or null for an IRI minted elsewhere. */
+  function pageOf(iri) {
+    const match = served.exec(iri);
+    return match ? "/" + match[1] : null;
   }
 
-  function renderResults(data) {
-    const head = table.tHead, body = table.tBodies[0];
-    head.replaceChildren(); body.replaceChildren();
-    const headRow = head.insertRow();
-    if ("boolean" in data) {
-      headRow.appendChild(Object.assign(document.createElement("th"), { textContent: "result" }));
-      body.insertRow().appendChild(Object.assign(document.createElement("td"), { textContent: String(data.boolean) }));
-      show(table);
-      return 1;
-    }
-    const vars = data.head.vars;
-    for (const v of vars) headRow.appendChild(Object.assign(document.createElement("th"), { textContent: v }));
-    const fragment = document.createDocumentFragment();
-    for (const binding of data.results.bindings) {
-      const tr = document.createElement("tr");
-      for (const v of vars) tr.appendChild(cell(binding[v]));
-      fragment.appendChild(tr);
-    }
-    body.appendChild(fragment);
-    show(table);
-    return data.results.bindings.length;
+  // --- completion: prefixes known in advance, terms from our own store ------------------------------------
+
+  const termLabels = new Map(); // IRI -> "English / 日本語"
+  const hintIris = new Map(); // text put in the editor -> IRI
+
+  function labelText(item) {
+    const { en, ja } = item.label || {};
+    return [en, ja].filter(Boolean).join(" / ");
   }
 
-  async function execute() {
-    run.disabled = true;
-    status.textContent = "Running…";
-    const started = performance.now();
-    try {
-      const response = await fetch("/sparql", {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
-        body: new URLSearchParams({ query: query.value }),
+  function fetchTerms(kind) {
+    return (yasqe, token) => {
+      const typed = (token && (token.autocompletionString || token.string) || "").trim();
+      if (!typed) return Promise.resolve([]);
+      const params = new URLSearchParams({ prefix: typed });
+      if (kind) params.set("kind", kind);
+      return fetch(`${config.completions}?${params}`, { headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : []))
+        .then((items) => items.map((item) => { termLabels.set(item.iri, labelText(item)); return item.iri; }))
+        .catch(() => []);
+    };
+  }
+
+  function rememberHint(base) {
+    return (yasqe, token, suggestion) => {
+      const text = base.postProcessSuggestion(yasqe, token, suggestion);
+      hintIris.set(text, suggestion);
+      return text;
+    };
+  }
+
+  function withLabels(yasqe, hints) {
+    return hints.map((hint) => {
+      const label = termLabels.get(hintIris.get(hint.text));
+      return label ? { ...hint, displayText: `${hint.text}  —  ${label}` } : hint;
+    });
+  }
+
+  /** In subject or object position (not a variable, not where a class or a property goes): any of our terms. */
+  function anyTermPosition(yasqe) {
+    const token = yasqe.getCompleteToken();
+    const text = token.string || "";
+    if (!text || text[0] === "?" || text[0] === "$") return false;
+    return text.includes(":") || text[0] === "<";
+  }
+
+  function registerCompleters() {
+    const known = Object.entries(config.prefixes).map(([prefix, namespace]) => `${prefix}: <${namespace}>`).sort();
+    Yasqe.forkAutocompleter("prefixes", { name: "knownPrefixes", get: () => Promise.resolve(known), persistenceId: null }, false);
+    const term = (from, name, kind, extra) => Yasqe.forkAutocompleter(from, {
+      name, get: fetchTerms(kind), postProcessSuggestion: rememberHint(Yasqe.Autocompleters[from]), postprocessHints: withLabels, ...extra,
+    }, false);
+    term("class", "ourClasses", "class");
+    term("property", "ourProperties", "property");
+    term("class", "ourTerms", null, { isValidCompletionPosition: anyTermPosition });
+    // The defaults ask prefix.cc and Linked Open Vocabularies: replaced, so no request leaves this service.
+    Yasqe.defaults.autocompleters.splice(0, Yasqe.defaults.autocompleters.length,
+      "variables", "knownPrefixes", "ourClasses", "ourProperties", "ourTerms");
+  }
+
+  // --- results: our IRIs link to their pages; a chart for numeric answers ----------------------------------
+
+  const BaseTable = Yasr.plugins.table;
+  class LinkedTable extends BaseTable {
+    getUriLinkFromBinding(binding, prefixes) {
+      const html = super.getUriLinkFromBinding(binding, prefixes);
+      const page = pageOf(binding.value);
+      if (!page) return html;
+      return html.replace(/href=(["'])[^"']*\1/, `href="${page}"`).replace(/target=(["'])_blank\1/, 'target="_self"');
+    }
+  }
+
+  const NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedInt|unsignedLong)$/;
+  const isNumber = (term) => term && term.type !== "uri" && term.type !== "bnode" && NUMERIC.test(term.datatype || "");
+
+  function curie(iri, prefixes) {
+    for (const [prefix, namespace] of Object.entries(prefixes)) {
+      if (iri.startsWith(namespace)) return `${prefix}:${iri.slice(namespace.length)}`;
+    }
+    return iri;
+  }
+
+  /** The numeric columns of a SELECT answer and the column naming each row (the first other one). */
+  function chartColumns(results) {
+    const bindings = (results && results.getBindings && results.getBindings()) || [];
+    const variables = (results && results.getVariables && results.getVariables()) || [];
+    const numeric = variables.filter((v) => bindings.some((b) => b[v]) && bindings.every((b) => !b[v] || isNumber(b[v])));
+    return { bindings, numeric, label: variables.find((v) => !numeric.includes(v)) };
+  }
+
+  class ChartPlugin {
+    constructor(yasr) {
+      this.yasr = yasr;
+      this.priority = 5;
+      this.label = "Chart";
+    }
+    canHandleResults() {
+      return chartColumns(this.yasr.results).numeric.length > 0;
+    }
+    getIcon() {
+      const icon = document.createElement("span");
+      icon.className = "chart-icon";
+      icon.textContent = "▮▮";
+      return icon;
+    }
+    draw() {
+      const { bindings, numeric, label } = chartColumns(this.yasr.results);
+      const box = document.createElement("div");
+      box.className = "chart-box";
+      const canvas = document.createElement("canvas");
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", "Chart of the answer");
+      box.appendChild(canvas);
+      this.yasr.resultsEl.appendChild(box);
+      const name = (b, i) => (label && b[label] ? (b[label].type === "uri" ? curie(b[label].value, config.prefixes) : b[label].value) : String(i + 1));
+      this.chart = new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: bindings.map(name),
+          datasets: numeric.map((v) => ({ label: v, data: bindings.map((b) => (b[v] ? Number(b[v].value) : null)) })),
+        },
+        options: { animation: false, responsive: true, maintainAspectRatio: false },
       });
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      const type = response.headers.get("Content-Type") || "";
-      if (!response.ok) {
-        const problem = await response.json().catch(() => ({ error: response.status, message: response.statusText }));
-        const where = problem.line ? ` (line ${problem.line}, column ${problem.column})` : "";
-        errorBox.textContent = `${problem.error}: ${problem.message}${where}`;
-        show(errorBox);
-        status.textContent = `Error ${response.status} after ${seconds} s`;
-        return;
-      }
-      const truncated = response.headers.get("X-ClusterKG-Truncated") === "true" ? " — truncated at the row limit" : "";
-      if (type.startsWith("application/sparql-results+json")) {
-        const rows = renderResults(await response.json());
-        status.textContent = `${rows} row${rows === 1 ? "" : "s"} in ${seconds} s${truncated}`;
-      } else {
-        graph.textContent = await response.text();
-        show(graph);
-        status.textContent = `${response.headers.get("X-ClusterKG-Result-Count") || "?"} triples in ${seconds} s${truncated}`;
-      }
+      window.sparqlChart = this.chart;
+    }
+    download() {
+      const chart = this.chart;
+      return chart && { getData: () => chart.toBase64Image(), filename: "chart.png", contentType: "image/png", title: "Download the chart (PNG)" };
+    }
+    destroy() {
+      if (this.chart) this.chart.destroy();
+      this.chart = undefined;
+    }
+  }
+
+  function registerPlugins() {
+    Yasr.registerPlugin("table", LinkedTable);
+    Yasr.registerPlugin("chart", ChartPlugin);
+    Yasr.defaults.pluginOrder = ["table", "chart", "response"];
+    Yasr.defaults.prefixes = config.prefixes;
+    BaseTable.defaults.openIriInNewWindow = false;
+  }
+
+  // --- the address carries the query; history; examples ----------------------------------------------------
+
+  function showQueryInAddress(query) {
+    const url = new URL(window.location.href);
+    url.hash = "";
+    url.search = new URLSearchParams({ query }).toString();
+    window.history.replaceState(null, "", url);
+  }
+
+  function readHistory() {
+    try {
+      return JSON.parse(window.localStorage.getItem(HISTORY_KEY)) || [];
     } catch (e) {
-      errorBox.textContent = String(e);
-      show(errorBox);
-      status.textContent = "The request failed";
-    } finally {
-      run.disabled = false;
+      return [];
+    }
+  }
+
+  function remember(query) {
+    const entries = [{ query, at: new Date().toISOString() }, ...readHistory().filter((e) => e.query !== query)];
+    window.localStorage.setItem(HISTORY_KEY, JSON.stringify(entries.slice(0, HISTORY_SIZE)));
+    drawHistory();
+  }
+
+  function drawHistory() {
+    const select = $("history");
+    select.replaceChildren(new Option("Queries run in this browser…", ""));
+    for (const [i, entry] of readHistory().entries()) {
+      const firstLine = entry.query.split("\n").find((line) => line.trim() && !/^\s*PREFIX/i.test(line)) || entry.query;
+      select.appendChild(new Option(`${entry.at.slice(0, 16).replace("T", " ")}  ${firstLine.trim().slice(0, 80)}`, String(i)));
     }
   }
 
   async function loadExamples() {
+    const select = $("examples");
+    let examples = [];
     try {
-      exampleList = await (await fetch("/examples")).json();
+      examples = await (await fetch("/examples")).json();
     } catch (e) {
-      exampleList = [];
+      examples = [];
     }
-    examples.replaceChildren(new Option("Choose an example query…", ""));
+    select.replaceChildren(new Option("Choose an example or canned query…", ""));
     const groups = new Map();
-    for (const [i, ex] of exampleList.entries()) {
-      if (!groups.has(ex.group)) {
-        const optgroup = document.createElement("optgroup");
-        optgroup.label = ex.group;
-        groups.set(ex.group, optgroup);
-        examples.appendChild(optgroup);
+    for (const [i, example] of examples.entries()) {
+      if (!groups.has(example.group)) {
+        const group = Object.assign(document.createElement("optgroup"), { label: example.group });
+        groups.set(example.group, group);
+        select.appendChild(group);
       }
-      groups.get(ex.group).appendChild(new Option(ex.title, String(i)));
+      groups.get(example.group).appendChild(new Option(example.title, String(i)));
+    }
+    return examples;
+  }
+
+  // --- the editor -------------------------------------------------------------------------------------------
+
+  function keepOnThisEndpoint(yasgui) {
+    for (const id of yasgui.persistentConfig.getTabs()) {
+      const tab = yasgui.getTab(id);
+      if (tab && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
     }
   }
 
-  examples.addEventListener("change", () => {
-    const ex = exampleList[Number(examples.value)];
-    if (examples.value !== "" && ex) query.value = ex.query;
-  });
-  run.addEventListener("click", execute);
-  query.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); execute(); }
-  });
-  loadExamples();
+  function start() {
+    registerCompleters();
+    registerPlugins();
+    const yasgui = new Yasgui($("yasgui"), {
+      requestConfig: { endpoint, method: "POST" },
+      copyEndpointOnNewTab: true,
+      endpointCatalogueOptions: { getData: () => [{ endpoint }], keys: [] },
+      yasqe: { value: DEFAULT_QUERY },
+      yasr: { prefixes: config.prefixes },
+    });
+    window.yasgui = yasgui;
+    keepOnThisEndpoint(yasgui);
+    yasgui.on("tabAdd", () => keepOnThisEndpoint(yasgui));
+    yasgui.on("tabSelect", (y, id) => window.setTimeout(() => follow(yasgui.getTab(id)), 0));
+    yasgui.on("query", (y, tab) => remember(tab.getQuery()));
+    follow(yasgui.getTab());
+    wireTools(yasgui);
+  }
+
+  /** Keep the address on the tab's query as it is edited (a reload or a shared link restores it). */
+  function follow(tab) {
+    const yasqe = tab && tab.getYasqe();
+    if (!yasqe) return;
+    if (!yasqe.followedByAddress) {
+      yasqe.on("change", () => showQueryInAddress(yasqe.getValue()));
+      yasqe.followedByAddress = true;
+    }
+    showQueryInAddress(yasqe.getValue());
+  }
+
+  function wireTools(yasgui) {
+    const current = () => yasgui.getTab();
+    loadExamples().then((examples) => {
+      $("examples").addEventListener("change", (event) => {
+        const example = examples[Number(event.target.value)];
+        if (event.target.value !== "" && example) current().setQuery(example.query);
+      });
+    });
+    drawHistory();
+    $("history").addEventListener("change", (event) => {
+      const entry = readHistory()[Number(event.target.value)];
+      if (event.target.value !== "" && entry) current().setQuery(entry.query);
+    });
+    $("share").addEventListener("click", () => {
+      showQueryInAddress(current().getQuery());
+      const link = window.location.href;
+      const copied = navigator.clipboard ? navigator.clipboard.writeText(link) : Promise.reject(new Error("no clipboard"));
+      copied.then(() => { $("status").textContent = "Link copied: the address carries the query."; },
+        () => { $("status").textContent = "The address carries the query: copy it from the address bar."; });
+    });
+  }
+
+  start();
 })();
