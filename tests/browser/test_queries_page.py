@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from browser_support import chromium, require_playwright
-from conftest import REPO, Server, start_server
+from browser_support import offline_context, require_playwright
+from conftest import REPO, Server
 
 pytestmark = pytest.mark.browser
 
@@ -27,18 +28,11 @@ PAINTED = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def page(site: Server, chromium_session: Any) -> Iterator[object]:
     assert CHART_JS.is_file(), "Chart.js is missing: `make install` copies it from web/node_modules"
-    root = tmp_path_factory.mktemp("questions")
-    env = {"CLUSTERKG_DATA_DIR": str(root / "data"), "CLUSTERKG_SOURCE_DIR": str(REPO)}
-    yield from start_server(env=env, log=root / "server.log")
-
-
-@pytest.fixture(scope="module")
-def page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile")) as context:
+    with offline_context(chromium_session) as (context, _):
         the_page = context.new_page()
-        the_page.goto(server.url + "/questions")
+        the_page.goto(site.url + "/questions")
         the_page.wait_for_function("document.querySelectorAll('#question option').length > 10")
         yield the_page
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from browser_support import chromium, require_playwright
-from conftest import Server, start_server
+from browser_support import offline_context, require_playwright
+from conftest import Server
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +18,13 @@ require_playwright()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("resource-page")
-    yield from start_server(env={"CLUSTERKG_DATA_DIR": str(root / "data")}, log=root / "server.log")
+def server(site: Server) -> Server:
+    return site
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile")) as context:
+def browser(chromium_session: Any) -> Iterator[object]:
+    with offline_context(chromium_session) as (context, _):
         yield context
 
 

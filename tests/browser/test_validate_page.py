@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from browser_support import chromium, require_playwright
-from conftest import Server, start_server
+from browser_support import offline_context, require_playwright
+from conftest import Server
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +22,10 @@ require_playwright()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("validate-page")
-    yield from start_server(env={"CLUSTERKG_DATA_DIR": str(root / "data")}, log=root / "server.log")
-
-
-@pytest.fixture(scope="module")
-def page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with chromium(server.url, tmp_path_factory.mktemp("chromium-profile"), locale="en-GB") as context:
+def page(site: Server, chromium_session: Any) -> Iterator[Any]:
+    with offline_context(chromium_session, locale="en-GB") as (context, _):
         the_page = context.new_page()
-        the_page.goto(server.url + "/validate")
+        the_page.goto(site.url + "/validate")
         yield the_page
 
 
@@ -80,3 +74,36 @@ def test_a_syntax_error_is_shown_with_its_position(page: Any) -> None:
     validate(page, "@prefix ckg: <https://w3id.org/clusterkg/ont#> .\nckg:a ckg:b")
     assert page.is_visible("#error")
     assert "line 2, column 12" in page.text_content("#error")
+
+
+def test_the_template_case_loads_in_one_click_and_conforms(page: Any) -> None:
+    page.fill("#entry", "")
+    page.click("#load-template")
+    page.wait_for_function("document.getElementById('entry').value.includes('Example Valley')")
+    assert page.input_value("#entry") == (CASES / "valid" / "example-valley.ttl").read_text(encoding="utf-8")
+    page.click("#validate")
+    page.wait_for_selector("#verdict:not([hidden])", timeout=30_000)
+    assert page.text_content("#verdict").startswith("The entry conforms.")
+
+
+def test_each_invalid_example_is_offered_and_fails_when_tried(page: Any) -> None:
+    page.select_option("#lang", "en")
+    offered = page.locator("#invalid-examples option").evaluate_all("options => options.map(o => o.value)")
+    assert offered[1:] == [f"invalid/{path.stem}" for path in sorted((CASES / "invalid").glob("*.ttl"))]
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.select_option("#invalid-examples", "invalid/missing-unit")
+    page.wait_for_selector("#verdict:not([hidden])", timeout=30_000)
+    assert page.input_value("#entry") == (CASES / "invalid" / "missing-unit.ttl").read_text(encoding="utf-8")
+    assert page.text_content("#verdict").startswith("The entry does not conform.")
+
+
+def test_a_focus_node_links_to_where_it_is_in_the_entry(page: Any) -> None:
+    text = (CASES / "invalid" / "missing-unit.ttl").read_text(encoding="utf-8")
+    validate(page, text)
+    link = page.locator("#results a.focus-link").first
+    line = int(link.get_attribute("data-line"))
+    assert f"(line {line} of the entry)" in link.inner_text()
+    assert text.splitlines()[line - 1].startswith("ckobs:example-valley-association-members-2024-04-01-companies")
+    link.click()
+    selected = page.evaluate("(() => { const e = document.getElementById('entry'); return [document.activeElement === e, e.value.slice(e.selectionStart, e.selectionEnd)]; })()")
+    assert selected == [True, "ckobs:example-valley-association-members-2024-04-01-companies"]

@@ -10,6 +10,7 @@ const TEXT = {
     Violation: "Violation", Warning: "Warning", Info: "Info",
     validating: "Validating…", empty: "Paste an entry or choose a file first.",
     at: (line, column) => `line ${line}, column ${column}`,
+    inEntry: (line) => `line ${line} of the entry`,
   },
   ja: {
     conforms: "エントリは適合しています。",
@@ -19,6 +20,7 @@ const TEXT = {
     Violation: "違反", Warning: "警告", Info: "情報",
     validating: "検証中…", empty: "エントリを貼り付けるかファイルを選んでください。",
     at: (line, column) => `${line} 行 ${column} 列`,
+    inEntry: (line) => `エントリの ${line} 行`,
   },
 };
 const FORMAT_BY_EXTENSION = {
@@ -39,10 +41,66 @@ function element(tag, attributes, ...children) {
   return node;
 }
 
+// --- where a focus node is in the entry ------------------------------------------------------------------
+
+/** The prefixes the entry declares (Turtle @prefix / PREFIX, or a JSON-LD context's string terms). */
+function declaredPrefixes(entry) {
+  const prefixes = {};
+  for (const match of entry.matchAll(/(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>/gi)) prefixes[match[1]] = match[2];
+  for (const match of entry.matchAll(/"([\w-]+)"\s*:\s*"(https?:\/\/[^"]*[#/])"/g)) prefixes[match[1]] = match[2];
+  return prefixes;
+}
+
+/** How the entry may write an IRI: in full, or with one of its prefixes. */
+function spellings(iri, entry) {
+  const forms = [`<${iri}>`, `"${iri}"`];
+  for (const [prefix, namespace] of Object.entries(declaredPrefixes(entry))) {
+    if (namespace && iri.startsWith(namespace)) forms.push(`${prefix}:${iri.slice(namespace.length)}`);
+  }
+  return forms;
+}
+
+/** Where the entry describes ``iri``: the first line that starts with it (its subject), else its first mention. */
+function locate(iri, entry) {
+  const ends = (text, at, form) => !/[\w:.-]/.test(text.charAt(at + form.length) || " ") || form.endsWith(">") || form.endsWith('"');
+  let first = null;
+  for (const form of spellings(iri, entry)) {
+    let at = entry.indexOf(form);
+    while (at >= 0) {
+      if (ends(entry, at, form)) {
+        const lineStart = entry.lastIndexOf("\n", at - 1) + 1;
+        const found = { start: at, end: at + form.length, line: entry.slice(0, at).split("\n").length };
+        if (!entry.slice(lineStart, at).trim() && !form.startsWith('"')) return found;
+        if (!first || at < first.start) first = found;
+      }
+      at = entry.indexOf(form, at + 1);
+    }
+  }
+  return first;
+}
+
+function showInEntry(place) {
+  const textarea = $("entry");
+  textarea.focus();
+  textarea.setSelectionRange(place.start, place.end);
+  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
+  textarea.scrollTop = Math.max(0, (place.line - 3) * lineHeight);
+}
+
+function focusLink(iri, t) {
+  const place = locate(iri, $("entry").value);
+  if (!place) return iri;
+  const link = element("a", { href: "#entry", class: "focus-link", "data-line": String(place.line) }, iri, ` (${t.inEntry(place.line)})`);
+  link.addEventListener("click", (event) => { event.preventDefault(); showInEntry(place); });
+  return link;
+}
+
 function details(result, t) {
   const rows = [["focus", result.focusNode], ["path", result.resultPath], ["value", result.value], ["shape", result.sourceShape]];
   const list = element("dl");
-  rows.filter(([, value]) => value).forEach(([name, value]) => list.append(element("dt", {}, t[name]), element("dd", {}, value)));
+  rows.filter(([, value]) => value).forEach(([name, value]) => {
+    list.append(element("dt", {}, t[name]), element("dd", {}, name === "focus" ? focusLink(value, t) : value));
+  });
   return list;
 }
 
@@ -108,6 +166,24 @@ function readFile() {
   file.text().then((content) => { $("entry").value = content; });
 }
 
+// --- the template case and the invalid examples -------------------------------------------------------------
+
+async function loadExample(name, thenValidate) {
+  if (!name) return;
+  reset();
+  const response = await fetch(`/validate/examples/${name}`);
+  if (!response.ok) {
+    showError(await response.json());
+    return;
+  }
+  $("format").value = "text/turtle";
+  $("entry").value = await response.text();
+  if (thenValidate) await validate();
+}
+
+const template = $("load-template");
+if (template) template.addEventListener("click", () => loadExample(template.dataset.name, false));
+$("invalid-examples").addEventListener("change", (event) => loadExample(event.target.value, true));
 $("entry-form").addEventListener("submit", validate);
 $("file").addEventListener("change", readFile);
 $("entry").addEventListener("keydown", (event) => {
