@@ -129,8 +129,11 @@ def test_a_concept_resolves(client: TestClient) -> None:
     assert (concept, RDF.type, None) in Graph().parse(data=response.text, format="turtle")
 
 
-def test_an_unknown_resource_is_a_json_404(client: TestClient) -> None:
-    response = client.get("/id/org/no-such-organisation", headers={"Accept": "text/html"})
+def test_an_unknown_resource_is_a_404_page_for_a_browser_and_json_for_a_client(client: TestClient) -> None:
+    page = client.get("/id/org/no-such-organisation", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<code>not_found</code>" in page.text
+    response = client.get("/id/org/no-such-organisation", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
 
@@ -153,3 +156,18 @@ def test_head_answers_like_get(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     assert client.get("/openapi.json").status_code == 200  # HEAD routes do not duplicate operations
+
+
+def test_the_ontology_and_its_terms_map_to_ont() -> None:
+    assert path_for("https://w3id.org/clusterkg/ont") == "/ont"
+    assert path_for("https://w3id.org/clusterkg/ont#coordinatedBy") == "/ont#coordinatedBy"
+    assert path_for("https://w3id.org/clusterkg/ontology") is None
+    assert path_for("https://w3id.org/clusterkg/dataset#distribution-nquads") == "/dataset#distribution-nquads"
+
+
+def test_every_term_of_the_ontology_links_to_a_page_that_answers(client: TestClient) -> None:
+    graph = data_graph()
+    terms = {str(t) for t in graph.subjects() if str(t).startswith(str(CKG))}
+    paths = {(path_for(term) or "").partition("#")[0] for term in terms}
+    assert paths == {"/ont"}
+    assert client.get("/ont", headers={"Accept": "text/turtle"}).status_code == 200

@@ -69,3 +69,37 @@ def test_a_format_parameter_overrides_accept(client: TestClient) -> None:
 def test_no_generated_documentation_is_kept_in_the_repository() -> None:
     generated = [p for p in (ROOT / "ontology").rglob("*") if p.suffix in {".html", ".jsonld", ".rdf", ".owl", ".nt"}]
     assert not generated, f"generate these from the Turtle instead of storing them: {generated}"
+
+
+def test_the_ontology_iri_dereferences_at_ont_like_every_resource(client: TestClient) -> None:
+    html = client.get("/ont", headers={"Accept": BROWSER_ACCEPT})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "ClusterKG ontology" in html.text
+    turtle = client.get("/ont", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8" and turtle.headers["Vary"] == "Accept"
+    graph = Graph().parse(data=turtle.content, format="turtle")
+    assert (URIRef("https://w3id.org/clusterkg/ont"), RDF.type, OWL.Ontology) in graph
+    assert (CLUSTER, RDF.type, OWL.Class) in graph  # a term's IRI (…/ont#Cluster) is served by the same document
+
+
+@pytest.mark.parametrize(
+    ("suffix", "media_type"),
+    [("ttl", "text/turtle"), ("nt", "application/n-triples"), ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"), ("html", "text/html")],
+)  # fmt: skip
+def test_one_representation_of_the_ontology_by_its_own_url(client: TestClient, suffix: str, media_type: str) -> None:
+    response = client.get(f"/ont.{suffix}", headers={"Accept": "text/turtle" if suffix == "html" else BROWSER_ACCEPT})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+
+
+def test_an_unknown_representation_of_the_ontology_is_a_404_naming_the_known_ones(client: TestClient) -> None:
+    response = client.get("/ont.owl")
+    assert response.status_code == 404
+    assert (
+        response.json()["message"] == "No representation .owl of the ontology: use .html, .ttl, .nt, .jsonld or .rdf."
+    )
+
+
+def test_head_on_the_ontology_iri(client: TestClient) -> None:
+    response = client.head("/ont", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")

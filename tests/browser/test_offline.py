@@ -34,12 +34,16 @@ def use_the_page(page: Any, path: str) -> None:
     """What a person does first on the page, so that its own requests are made too."""
     if path == "/":
         page.wait_for_selector(".yasgui .CodeMirror")
-        page.evaluate("() => { const y = window.yasgui.getTab().getYasqe(); y.setValue('SELECT * WHERE { ?c a '); y.focus(); y.setCursor(0, 1e6); }")
+        page.evaluate(
+            "() => { const y = window.yasgui.getTab().getYasqe(); y.setValue('SELECT * WHERE { ?c a '); y.focus(); y.setCursor(0, 1e6); }"
+        )
         page.keyboard.type("ckg:Clu")
         page.keyboard.press("Control+Space")
         page.wait_for_selector(".CodeMirror-hints li")
         page.keyboard.press("Escape")
-        page.evaluate("() => { window.yasgui.getTab().setQuery('SELECT * WHERE { ?s ?p ?o } LIMIT 3'); window.yasgui.getTab().query(); }")
+        page.evaluate(
+            "() => { window.yasgui.getTab().setQuery('SELECT * WHERE { ?s ?p ?o } LIMIT 3'); window.yasgui.getTab().query(); }"
+        )
         page.wait_for_selector(".yasr tbody tr")
     elif path == "/questions":
         page.wait_for_function("document.querySelectorAll('#question option').length > 10")
@@ -76,7 +80,9 @@ def test_a_request_elsewhere_is_caught(chromium_session: Any, site: Server) -> N
     try:
         page = context.new_page()
         page.goto(site.url + "/validate")
-        page.evaluate("() => fetch('https://lov.linkeddata.es/dataset/lov/api/v2/autocomplete/terms?q=x').catch(() => null)")
+        page.evaluate(
+            "() => fetch('https://lov.linkeddata.es/dataset/lov/api/v2/autocomplete/terms?q=x').catch(() => null)"
+        )
     finally:
         context.close()
     assert traffic.outside == ["https://lov.linkeddata.es/dataset/lov/api/v2/autocomplete/terms?q=x"]

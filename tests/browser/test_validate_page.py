@@ -105,5 +105,7 @@ def test_a_focus_node_links_to_where_it_is_in_the_entry(page: Any) -> None:
     assert f"(line {line} of the entry)" in link.inner_text()
     assert text.splitlines()[line - 1].startswith("ckobs:example-valley-association-members-2024-04-01-companies")
     link.click()
-    selected = page.evaluate("(() => { const e = document.getElementById('entry'); return [document.activeElement === e, e.value.slice(e.selectionStart, e.selectionEnd)]; })()")
+    selected = page.evaluate(
+        "(() => { const e = document.getElementById('entry'); return [document.activeElement === e, e.value.slice(e.selectionStart, e.selectionEnd)]; })()"
+    )
     assert selected == [True, "ckobs:example-valley-association-members-2024-04-01-companies"]
