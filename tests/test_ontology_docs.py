@@ -103,3 +103,9 @@ def test_an_unknown_representation_of_the_ontology_is_a_404_naming_the_known_one
 def test_head_on_the_ontology_iri(client: TestClient) -> None:
     response = client.head("/ont", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+
+
+def test_the_ontology_iri_names_its_representations_like_every_resource(client: TestClient) -> None:
+    response = client.get("/ont", headers={"Accept": "application/ld+json"})
+    assert response.headers["Content-Location"] == "/ont.jsonld"
+    assert '</ont.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
