@@ -168,3 +168,9 @@ def chromium_session() -> Iterator[object]:
 
     with chromium_browser() as browser:
         yield browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive the session's Chromium run last: Playwright's synchronous API keeps an event loop
+    running in this thread while the browser is open, and tests that call ``asyncio.run`` cannot run then."""
+    items.sort(key=lambda item: "chromium_session" in getattr(item, "fixturenames", ()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -256,9 +257,10 @@ def test_access_log_has_one_line_per_request(client: TestClient, caplog: pytest.
 def test_page_uses_only_local_assets(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    for asset in ("/static/app.js", "/static/style.css"):
-        assert asset in page.text and client.get(asset).status_code == 200
-    assert "http://" not in page.text and "https://" not in page.text
+    for asset in ("/static/sparql.js", "/static/style.css", "/static/vendor/yasgui.min.js"):
+        assert f'"{asset}"' in page.text and client.get(asset).status_code == 200
+    # Namespace IRIs are data for the editor (its known prefixes); no asset is loaded from them.
+    assert re.findall(r'(?:src|href)="(https?:[^"]*)"', page.text) == []
     assert 'href="/docs"' in page.text and 'href="/health"' in page.text
 
 

@@ -33,7 +33,7 @@ def run(*args: str | Path, cwd: Path | str | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel as `pip wheel .` builds it (the build hook installs the browser libraries from npm)."""
     dist = tmp_path_factory.mktemp("dist")
@@ -42,7 +42,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with clusterkg installed from the wheel only."""
     venv = tmp_path_factory.mktemp("venv")
@@ -54,7 +54,7 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The installed service, started from outside any checkout."""
     port = free_port()
