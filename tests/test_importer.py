@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Store
 
-from clusterkg import importer
+from clusterkg.dataset import imports as importer
 from clusterkg.errors import BadParameter, Forbidden
 from conftest import VENV_BIN, clusterkg
 

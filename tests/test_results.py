@@ -8,7 +8,7 @@ import io
 import pytest
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Store, parse, parse_query_results
 
-from clusterkg.results import serialise_solutions
+from clusterkg.sparql.writers import serialise_solutions
 
 QUERY = """SELECT ?s ?label ?n ?blank ?none WHERE {
   VALUES (?s ?label ?n) {
@@ -68,7 +68,7 @@ def test_truncation_is_reported() -> None:
 
 def test_graph_serialisers_are_available() -> None:
     """pyoxigraph 0.5 writes every RDF format the endpoint offers."""
-    from clusterkg.results import GRAPH_FORMATS, serialise_triples
+    from clusterkg.sparql.writers import GRAPH_FORMATS, serialise_triples
 
     triples = [q.triple for q in parse('<http://e/a> <http://e/p> "x"@en .', format=RdfFormat.N_TRIPLES)]
     for name in GRAPH_FORMATS:

@@ -30,7 +30,7 @@ def test_installed_wheel_builds_the_store_from_anywhere(tmp_path: Path) -> None:
     site = Path(sysconfig.get_paths()["purelib"])
     (next((venv / "lib").glob("python3*/site-packages")) / "deps.pth").write_text(f"{site}\n", encoding="utf-8")
 
-    where = run(venv / "bin" / "python", "-c", "import clusterkg.resources as r; print(r.locate().root)", cwd="/")
+    where = run(venv / "bin" / "python", "-c", "import clusterkg.sources as r; print(r.locate().root)", cwd="/")
     assert where.strip().startswith(str(venv)), where
     data_dir = tmp_path / "store"
     built = run(venv / "bin" / "clusterkg", "build", "--data-dir", data_dir, cwd="/")

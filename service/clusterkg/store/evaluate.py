@@ -8,7 +8,7 @@ from typing import Any
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
-from ..results import (
+from ..sparql.writers import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
     Serialised,
