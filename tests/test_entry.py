@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from clusterkg.entries.jsonld import CONTEXT_IRI, build_context
+from clusterkg.entries.jsonld import build_context
 from clusterkg.entries.reading import FORMATS, format_for_media_type, format_for_path, format_named, read_entry
 from clusterkg.entries.vocabulary import Vocabulary
 from clusterkg.errors import BadRequest, EntrySyntaxError, PayloadTooLarge, UnsupportedMediaType
+from clusterkg.namespaces import CONTEXT_IRI
 from clusterkg.sources import locate
 
 REPO = Path(__file__).resolve().parents[1]

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pyoxigraph import Literal, NamedNode
 
 from ..errors import BadParameter
+from ..namespaces import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_INTEGER = NamedNode(XSD + "integer")
 XSD_DECIMAL = NamedNode(XSD + "decimal")
 XSD_DATE = NamedNode(XSD + "date")

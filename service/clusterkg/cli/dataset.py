@@ -14,6 +14,7 @@ from ..dataset import imports as importer
 from ..dataset import sssom as mappings
 from ..dataset.dumps import DUMP_FORMATS, dump_blocks
 from ..errors import BadParameter
+from ..namespaces import IMPORT_GRAPHS
 from ..sources import locate
 from ..store import Store
 from ..store.base import QueryJob
@@ -56,7 +57,7 @@ def dump(fmt: str, output: Path | None, data_dir: Path | None) -> None:
 
 @click.command()
 @click.argument("source")
-@click.option("--graph", required=True, help=f"Named graph to load into; must start with {importer.IMPORT_GRAPHS}")
+@click.option("--graph", required=True, help=f"Named graph to load into; must start with {IMPORT_GRAPHS}")
 @click.option("--format", "fmt", help="ttl, nt, nq, rdf (RDF/XML) or jsonld; default: from the file name (.gz too).")
 @click.option("--replace", is_flag=True, help="Drop the graph first if it exists.")
 @click.option(
@@ -125,7 +126,7 @@ def graphs(data_dir: Path | None, endpoint: str | None) -> None:
 
 
 @click.command()
-@click.option("--graph", required=True, help=f"The imported graph to drop (under {importer.IMPORT_GRAPHS}).")
+@click.option("--graph", required=True, help=f"The imported graph to drop (under {IMPORT_GRAPHS}).")
 @data_dir_option
 @reports_errors
 def unload(graph: str, data_dir: Path | None) -> None:

@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, RdfFormat, serialize
 from pyoxigraph import Store as OxStore
 
 from ..errors import NotAvailable, NotFound
-from ..sparql.writers import TURTLE_PREFIXES
+from ..namespaces import TURTLE_PREFIXES
 from ..store import Store
 from ..store.embedded import EmbeddedStore
 

@@ -22,9 +22,11 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-CKG = Namespace("https://w3id.org/clusterkg/ont#")
-ID = "https://w3id.org/clusterkg/id/"
-LINK = Namespace(ID + "link/")
+from ..namespaces import DBPEDIA, GEONAMES, ID, ONT, ROR, WIKIDATA, prefixes
+from ..namespaces import LINK as LINK_NS
+
+CKG = Namespace(ONT)
+LINK = Namespace(LINK_NS)
 VERIFIED_CSV = Path("data/links/verified-identifiers.csv")
 ENTITY_MAP_CSV = Path("data/links/entity-map.csv")
 LINKS_TTL = Path("data/ttl/links.ttl")
@@ -78,10 +80,10 @@ class Scheme:
 SCHEMES: dict[str, Scheme] = {
     s.name: s
     for s in (
-        Scheme("wikidata", "Wikidata", "http://www.wikidata.org/entity/", ("owl:sameAs",), "wd"),
-        Scheme("dbpedia", "DBpedia", "http://dbpedia.org/resource/", ("owl:sameAs",), "dbpedia"),
-        Scheme("geonames", "GeoNames", "https://sws.geonames.org/", MATCHES, "geonames"),
-        Scheme("ror", "ROR", "https://ror.org/", MATCHES, "ror"),
+        Scheme("wikidata", "Wikidata", WIKIDATA, ("owl:sameAs",), "wd"),
+        Scheme("dbpedia", "DBpedia", DBPEDIA, ("owl:sameAs",), "dbpedia"),
+        Scheme("geonames", "GeoNames", GEONAMES, MATCHES, "geonames"),
+        Scheme("ror", "ROR", ROR, MATCHES, "ror"),
         Scheme("nuts2006", "NUTS 2006", None, ("ckg:nuts2006Code",), "nuts2006"),
         Scheme("iso3166-1", "ISO 3166-1", None, ("ckg:iso3166CountryCode",), "iso3166-1"),
         Scheme("iso3166-2", "ISO 3166-2", None, ("ckg:iso3166SubdivisionCode",), "iso3166-2"),
@@ -207,17 +209,7 @@ HEADER = """\
 # NUTS codes are codes of the NUTS 2006 classification (ckg:nuts2006Code).
 # See docs/linking.md for the choice of predicate per scheme.
 """
-TURTLE_PREFIXES = {
-    "ckg": "https://w3id.org/clusterkg/ont#",
-    "cko": ID + "org/",
-    "ckp": ID + "place/",
-    "cklink": str(LINK),
-    "owl": str(OWL),
-    "rdfs": str(RDFS),
-    "skos": str(SKOS),
-    "wd": "http://www.wikidata.org/entity/",
-    "dbr": "http://dbpedia.org/resource/",
-}
+TURTLE_PREFIXES = prefixes("ckg", "cko", "ckp", "cklink", "owl", "rdfs", "skos", "wd", "dbr")
 LOCAL_NAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 

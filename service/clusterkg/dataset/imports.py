@@ -27,10 +27,9 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import BadParameter, Forbidden, StoreError
-from ..namespaces import GRAPH
+from ..namespaces import IMPORT_GRAPHS
 from ..sparql.policy import is_allowed
 
-IMPORT_GRAPHS = GRAPH + "import/"
 BLOCK_BYTES = 8 << 20  # N-Triples read per native bulk load
 BATCH_QUADS = 100_000  # parsed triples written per bulk_extend
 FORMATS = {

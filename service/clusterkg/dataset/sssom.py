@@ -13,22 +13,12 @@ import io
 from pathlib import Path
 
 from .. import __version__
-from .identifiers import ENTITY_MAP_CSV, ID, VERIFIED_CSV, Link, read_links
+from ..namespaces import MAPPING_SET_IRI, prefixes
+from .identifiers import ENTITY_MAP_CSV, VERIFIED_CSV, Link, read_links
 
-MAPPING_SET_ID = "https://w3id.org/clusterkg/mappings.sssom.tsv"
+MAPPING_SET_ID = MAPPING_SET_IRI
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-CURIE_MAP = {
-    "ckg": "https://w3id.org/clusterkg/ont#",
-    "cko": ID + "org/",
-    "ckp": ID + "place/",
-    "dbr": "http://dbpedia.org/resource/",
-    "geonames": "https://sws.geonames.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "ror": "https://ror.org/",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+CURIE_MAP = prefixes("ckg", "cko", "ckp", "dbr", "geonames", "owl", "ror", "semapv", "skos", "wd")
 COLUMNS = (
     "subject_id",
     "subject_label",

@@ -17,12 +17,13 @@ from rdflib import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD, BNode, 
 from rdflib.term import Node
 
 from .. import __version__
-from ..linkeddata.describe import DATASET, select
-from ..namespaces import ID, ONTOLOGY_IRI
+from ..linkeddata.describe import select
+from ..namespaces import DATASET, ID, ONTOLOGY_IRI
+from ..namespaces import SD as SD_NS
 from ..store import Store
 from .identifiers import SCHEMES
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SD = Namespace(SD_NS)
 DS = Namespace(DATASET + "#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 LANGUAGES = (

@@ -25,24 +25,21 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import BadParameter, EntryRejected, NotFound
-from ..namespaces import GRAPH, ID, META, META_SHA256
+from ..namespaces import CASES_GRAPHS, DCTERMS, ID, META, META_SHA256, ONT, PROV, RDF, RDFS, XSD
 from ..store.base import QueryJob, Store
 from .neighbourhood import StoreContext
 from .reading import Entry
 from .reports import Report
 from .validation import EntryValidator
 
-CASES_GRAPH = GRAPH + "cases/"
 CASE_ENTRY = ID + "case-entry/"
 META_SUBMITTER = META + "submitter"
 META_FORMAT = META + "format"
 META_GRAPH = META + "graph"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-AGGLOMERATION_TYPES = ("https://w3id.org/clusterkg/ont#Cluster", "https://w3id.org/clusterkg/ont#Agglomeration")
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+XSD_DATETIME = XSD + "dateTime"
+AGGLOMERATION_TYPES = (ONT + "Cluster", ONT + "Agglomeration")
 CASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -61,7 +58,7 @@ class CaseRecord:
 
     @property
     def graph(self) -> str:
-        return CASES_GRAPH + self.id
+        return CASES_GRAPHS + self.id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -161,7 +158,7 @@ LIST_QUERY = f"""SELECT ?g ?case ?received ?submitter ?sha256 ?format ?part WHER
     OPTIONAL {{ ?case <{META_FORMAT}> ?format }}
     OPTIONAL {{ ?case <{DCTERMS}hasPart> ?part }}
   }}
-  FILTER(STRSTARTS(STR(?g), "{CASES_GRAPH}"))
+  FILTER(STRSTARTS(STR(?g), "{CASES_GRAPHS}"))
 }}"""
 
 
@@ -206,7 +203,7 @@ class Cases:
         rows: dict[str, dict[str, str]] = {}
         parts: dict[str, set[str]] = {}
         for row in self._select(LIST_QUERY):
-            case_id = row["g"][len(CASES_GRAPH) :]
+            case_id = row["g"][len(CASES_GRAPHS) :]
             rows[case_id] = row
             parts.setdefault(case_id, set()).update([row["part"]] if "part" in row else [])
         records = [
@@ -216,21 +213,21 @@ class Cases:
         return sorted(records, key=lambda record: (record.received, record.id))
 
     def exists(self, case_id: str) -> bool:
-        graph = ox.NamedNode(CASES_GRAPH + check_case_id(case_id))
+        graph = ox.NamedNode(CASES_GRAPHS + check_case_id(case_id))
         return bool(json.loads(self._query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}", "json"))["boolean"])
 
     def get(self, case_id: str, result_format: str) -> bytes:
         """The case's graph in ``result_format`` (``turtle``, ``jsonld``, ``ntriples``, ``rdfxml``)."""
         if not self.exists(case_id):
             raise NotFound(f"There is no case {case_id!r}.")
-        graph = ox.NamedNode(CASES_GRAPH + case_id)
+        graph = ox.NamedNode(CASES_GRAPHS + case_id)
         return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", result_format)
 
     def delete(self, case_id: str) -> None:
         with self._lock:
             if not self.exists(case_id):
                 raise NotFound(f"There is no case {case_id!r}.")
-            self.store.drop_graph(CASES_GRAPH + case_id)
+            self.store.drop_graph(CASES_GRAPHS + case_id)
 
     def _query(self, query: str, result_format: str) -> bytes:
         job = QueryJob(query, result_format, max_rows=10_000_000, timeout=self.timeout)

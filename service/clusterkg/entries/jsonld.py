@@ -11,55 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import OWL, RDF, URIRef
+from rdflib import OWL, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from ..namespaces import ID, ONT
+from ..namespaces import ONT, prefixes
 from .vocabulary import Vocabulary
 
-CONTEXT_IRI = "https://w3id.org/clusterkg/context.jsonld"
 CONTEXT_PATH = "/context.jsonld"
-CONCEPT = "https://w3id.org/clusterkg/concept/"
 
-PREFIXES = {
-    "ckg": ONT,
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": str(DCTERMS),
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "http://schema.org/",
-    "cko": ID + "org/",
-    "ckper": ID + "person/",
-    "ckp": ID + "place/",
-    "ckcl": ID + "agglomeration/",
-    "ckpg": ID + "programme/",
-    "cks": ID + "service/",
-    "ckcase": ID + "case/",
-    "ckobs": ID + "obs/",
-    "ckds": ID + "dataset/",
-    "ckdef": ID + "definition/",
-    "cknet": ID + "network/",
-    "ckev": ID + "event/",
-    "ckpub": ID + "publication/",
-    "ckconf": ID + "conflict/",
-    "ckdoc": ID + "doc/chapter-2-3/",
-    "sf": CONCEPT + "support-function/",
-    "nk": CONCEPT + "network-kind/",
-    "fm": CONCEPT + "formation-mode/",
-    "ik": CONCEPT + "innovation-kind/",
-    "st": CONCEPT + "support-type/",
-    "cs": CONCEPT + "case-status/",
-    "apx": CONCEPT + "approximation/",
-    "unit": CONCEPT + "unit/",
-    "bd": CONCEPT + "breakdown/",
-    "tf": CONCEPT + "technology-field/",
-    "ind": CONCEPT + "indicator/",
-}
+#: The prefixes the context declares: the ontology, the standard vocabularies entries use, every
+#: instance namespace and every concept scheme.
+PREFIXES = prefixes(
+    *("ckg", "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "oa", "org", "prov", "schema"),
+    *("cko", "ckper", "ckp", "ckcl", "ckpg", "cks", "ckcase", "ckobs", "ckds", "ckdef", "cknet", "ckev"),
+    *("ckpub", "ckconf", "ckdoc", "sf", "nk", "fm", "ik", "st", "cs", "apx", "unit", "bd", "tf", "ind"),
+)
 
 #: Text written in several languages: a language map, ``{"en": "...", "ja": "..."}``.
 TEXT_TERMS = {

@@ -16,15 +16,12 @@ from typing import Protocol
 from pyoxigraph import NamedNode, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
+from ..namespaces import RDF, RDFS, SKOS
 from ..sources import Resources
 from ..store.base import QueryJob, Store
 from ..store.evaluate import evaluate
 
-DESCRIBED_PROPERTIES = (
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#inScheme",
-)
+DESCRIBED_PROPERTIES = (RDF + "type", RDFS + "label", SKOS + "inScheme")
 MAX_TRIPLES = 1_000_000
 
 

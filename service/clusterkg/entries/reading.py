@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from ..errors import BadRequest, EntrySyntaxError, PayloadTooLarge, UnsupportedMediaType
-from .jsonld import CONTEXT_IRI, CONTEXT_PATH
+from ..namespaces import CONTEXT_IRI
+from .jsonld import CONTEXT_PATH
 
 DEFAULT_MAX_BYTES = 1_000_000
 

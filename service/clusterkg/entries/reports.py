@@ -15,12 +15,14 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ..namespaces import SH as SH_NS
+from ..namespaces import prefixes
 from .jsonld import PREFIXES
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(SH_NS)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-REPORT_PREFIXES = {**PREFIXES, "sh": str(SH), "ckgsh": "https://w3id.org/clusterkg/shapes#"}
+REPORT_PREFIXES = {**PREFIXES, **prefixes("sh", "ckgsh")}
 
 
 # --- property paths ------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ID, ONT
+from ..namespaces import ENTRY_RULES, ID, ONT
 from .reports import PathExpr, Result, Seq, compact, term_text
 from .vocabulary import Triple, Vocabulary
 
-RULES = "https://w3id.org/clusterkg/shapes/entry#"
+RULES = ENTRY_RULES
 EVIDENCE = URIRef(ONT + "evidence")
 #: Instance IRIs the service mints itself; an entry may not describe them.
 RESERVED = (ID + "case-entry/",)

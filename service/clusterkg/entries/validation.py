@@ -33,7 +33,8 @@ from pyshacl.shapes_graph import ShapesGraph
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ONT
+from ..namespaces import BASE as KG
+from ..namespaces import ONT, SHAPES
 from ..sources import Resources
 from . import rules
 from .neighbourhood import ContextSource
@@ -44,7 +45,6 @@ from .vocabulary import Triple, Vocabulary
 
 log = logging.getLogger("clusterkg.validation")
 
-KG = "https://w3id.org/clusterkg/"
 #: Results that ask what kind of thing a value is; about a value that does not exist, or whose class is
 #: unknown, they only repeat the entry rule's result, so they are left out.
 KIND_CONSTRAINTS = frozenset({SH.ClassConstraintComponent, SH.NodeConstraintComponent})
@@ -54,7 +54,6 @@ LANGUAGES = ("en", "ja")
 #: ``rules.DanglingReference`` asks the store once whether each referenced IRI exists (more than half
 #: of the validation time otherwise), and also sees references from evidence and from any other property.
 #: Its results name ``ckgsh:DanglingReference`` as their source shape, so both ways report the same shape.
-SHAPES = "https://w3id.org/clusterkg/shapes#"
 REPLACED_SHAPES = frozenset({URIRef(SHAPES + "DanglingReferenceShape")})
 #: The shape whose results the dangling-reference rule gives (when the shapes define it).
 DANGLING_SHAPE = URIRef(SHAPES + "DanglingReference")

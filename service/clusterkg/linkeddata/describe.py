@@ -34,15 +34,11 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from ..errors import NotFound
-from ..namespaces import ID, ONT, ONTOLOGY_IRI
+from ..namespaces import BASE, CONCEPT, DATASET, GRAPH, ID, ONT, ONTOLOGY_IRI, RDFS, prefixes
 from ..sparql.negotiation import GRAPH_FORMATS, Format, negotiate, parse_accept
 from ..store import QueryJob, Store
 
-BASE = "https://w3id.org/clusterkg/"
-CONCEPT = BASE + "concept/"
-DATASET = BASE + "dataset"
-GRAPHS = BASE + "graph/"
-DEREFERENCEABLE = (ID, CONCEPT, GRAPHS)
+DEREFERENCEABLE = (ID, CONCEPT, GRAPH)
 
 
 def path_for(iri: str) -> str | None:
@@ -226,19 +222,9 @@ def serialise(graph: Graph, fmt: Format) -> bytes:
     for prefix, namespace in PREFIX_MAP.items():
         graph.bind(prefix, namespace, override=True)
     if fmt.name == "jsonld":
-        context = {**PREFIX_MAP, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+        context = {**PREFIX_MAP, "rdfs": RDFS}
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
     return graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
 
 
-PREFIX_MAP = {
-    "ckg": ONT,
-    "cko": ID + "org/",
-    "ckp": ID + "place/",
-    "ckcl": ID + "agglomeration/",
-    "ckdoc": ID + "doc/chapter-2-3/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+PREFIX_MAP = prefixes("ckg", "cko", "ckp", "ckcl", "ckdoc", "skos", "oa", "owl", "wd")

@@ -13,21 +13,16 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from ..namespaces import OA as OA_NS
+from ..namespaces import ONT, XSD, prefixes
 from .describe import path_for
 from .network_svg import Actor, Tie
 
-CKG = Namespace("https://w3id.org/clusterkg/ont#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+CKG = Namespace(ONT)
+OA = Namespace(OA_NS)
 HEADER_PROPERTIES = {RDF.type, RDFS.label, CKG.evidence}
 WELL_KNOWN = {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2002/07/owl#": "owl:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "https://w3id.org/clusterkg/ont#": "ckg:",
+    namespace: f"{name}:" for name, namespace in prefixes("rdf", "rdfs", "skos", "owl", "dcterms", "oa", "ckg").items()
 }
 
 

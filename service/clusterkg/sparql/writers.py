@@ -25,23 +25,15 @@ from pyoxigraph import (
     serialize,
 )
 
+from ..namespaces import RDF, TURTLE_PREFIXES, XSD
+
 Term = NamedNode | BlankNode | Literal | Triple
 Row = Sequence[Term | None]
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = RDF + "langString"
+RDF_DIR_LANG_STRING = RDF + "dirLangString"
 
-#: Prefixes used when writing Turtle, so graph answers read well.
-TURTLE_PREFIXES = {
-    "ckg": "https://w3id.org/clusterkg/ont#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
 
 RESULTS_FORMATS = {
     "json": QueryResultsFormat.JSON,
