@@ -105,12 +105,12 @@ def canned_cells() -> list[Cell]:
     """Our ``GET /queries/NAME?...``; the anchors get the very SPARQL it runs (parameters bound, paged)."""
     from clusterkg.canned.catalogue import Catalogue  # noqa: PLC0415
     from clusterkg.canned.runner import CannedQueries, Page  # noqa: PLC0415
-    from clusterkg.sparql.negotiation import RESULTS_FORMATS  # noqa: PLC0415
+    from clusterkg.formats import BY_NAME  # noqa: PLC0415
 
     canned = CannedQueries(Catalogue.load(REPO / "queries"), store=None)  # type: ignore[arg-type]
     cells = []
     for name, params in canned_params().items():
-        prepared = canned.prepare(name, params, RESULTS_FORMATS[0], Page())
+        prepared = canned.prepare(name, params, BY_NAME["json"], Page())
         path = f"/queries/{name}" + (f"?{urlencode(params)}" if params else "")
         cells.append(Cell(f"canned: {name}", "canned", prepared.job.query, path))
     return cells

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..cache import VersionedCache
 from ..config import Settings
-from ..sparql.negotiation import Format, formats_for
+from ..formats import Format
+from ..sparql.negotiation import formats_for
 from ..store.base import QueryJob, QueryResult, Store
 from .catalogue import CannedQuery, Catalogue
 from .federation import resolve_services

@@ -19,6 +19,7 @@ import click
 from .. import __version__
 from ..config import Settings
 from ..errors import ClusterKGError
+from ..formats import Kind, names
 from ..logging import configure
 from ..sources import locate
 from ..store.base import QueryJob, QueryResult, Store
@@ -200,7 +201,7 @@ def build(
         store.close()
 
 
-OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
+OUTPUT_FORMATS = ("table", *names(Kind.RESULTS, Kind.GRAPH))
 
 
 @main.command()

@@ -12,8 +12,9 @@ import click
 from ..dataset import identifiers as links
 from ..dataset import imports as importer
 from ..dataset import sssom as mappings
-from ..dataset.dumps import DUMP_FORMATS, dump_blocks
+from ..dataset.dumps import dump_blocks
 from ..errors import BadParameter
+from ..formats import DUMP_FORMATS
 from ..namespaces import IMPORT_GRAPHS
 from ..sources import locate
 from ..store import Store
@@ -34,7 +35,9 @@ def embedded(data_dir: Path | None, read_only: bool = False) -> EmbeddedStore:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), default="nq", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice([fmt.suffix for fmt in DUMP_FORMATS]), default="nq", show_default=True
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
 )
@@ -49,7 +52,7 @@ def dump(fmt: str, output: Path | None, data_dir: Path | None) -> None:
     try:
         target: Any = output.open("wb") if output else nullcontext(sys.stdout.buffer)
         with target as out:
-            for block in dump_blocks(store.store, fmt):
+            for block in dump_blocks(store.store, next(f for f in DUMP_FORMATS if f.suffix == fmt)):
                 out.write(block)
     finally:
         store.close()

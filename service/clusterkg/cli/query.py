@@ -14,6 +14,7 @@ import click
 from ..canned.catalogue import Catalogue
 from ..canned.parameters import bad
 from ..canned.runner import CannedQueries, Page, choose_format
+from ..formats import Kind, names
 from ..sources import locate
 from ..store.base import QueryResult
 from . import (
@@ -26,7 +27,7 @@ from . import (
     source_dir_option,
 )
 
-FORMATS = ("table", "json", "csv", "tsv", "xml")
+FORMATS = ("table", *names(Kind.RESULTS, Kind.GRAPH))
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

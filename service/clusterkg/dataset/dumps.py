@@ -10,13 +10,13 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import IO
 
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode, serialize
 from pyoxigraph import Store as OxStore
 
 from ..errors import NotAvailable, NotFound
+from ..formats import Format, Kind
 from ..namespaces import TURTLE_PREFIXES
 from ..store import Store
 from ..store.embedded import EmbeddedStore
@@ -24,19 +24,6 @@ from ..store.embedded import EmbeddedStore
 BLOCK = 1 << 16
 QUEUE_BLOCKS = 64  # at most ~4 MB waiting between the serialiser and the reader
 _END = object()
-
-
-@dataclass(frozen=True)
-class DumpFormat:
-    name: str
-    media_type: str
-    extension: str
-
-
-DUMP_FORMATS = {
-    "nq": DumpFormat("nq", "application/n-quads", "nq"),
-    "ttl": DumpFormat("ttl", "text/turtle", "ttl"),
-}
 
 
 class QueueWriter:
@@ -69,13 +56,14 @@ class QueueWriter:
                 continue
 
 
-def write_dump(store: OxStore, fmt: str, output: IO[bytes]) -> None:
-    """Serialise the whole store to ``output`` in ``fmt`` (``nq`` or ``ttl``)."""
-    if fmt == "nq":
-        store.dump(output, RdfFormat.N_QUADS)
+def write_dump(store: OxStore, fmt: Format, output: IO[bytes]) -> None:
+    """Serialise the whole store to ``output`` in ``fmt``: a dataset format keeps the named graphs, a
+    graph format merges them."""
+    if fmt.kind is Kind.DATASET:
+        store.dump(output, fmt.rdf_format)
         return
     triples = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
-    serialize(triples, output, RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+    serialize(triples, output, fmt.rdf_format, prefixes=TURTLE_PREFIXES)
 
 
 def stream(write: Callable[[IO[bytes]], object]) -> Iterator[bytes]:
@@ -107,28 +95,18 @@ def stream(write: Callable[[IO[bytes]], object]) -> Iterator[bytes]:
         raise failure[0]
 
 
-def dump_blocks(store: OxStore, fmt: str) -> Iterator[bytes]:
+def dump_blocks(store: OxStore, fmt: Format) -> Iterator[bytes]:
     """The dump of the store in ``fmt``, as a stream of byte blocks."""
     return stream(lambda output: write_dump(store, fmt, output))
 
 
-GRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
-
-
-def graph_blocks(store: Store, graph: str, fmt: str) -> Iterator[bytes]:
-    """One named graph of the store in ``fmt`` (a name of GRAPH_FORMATS), streamed; NotFound if absent."""
+def graph_blocks(store: Store, graph: str, fmt: Format) -> Iterator[bytes]:
+    """One named graph of the store in ``fmt`` (a graph format), streamed; NotFound if absent."""
     embedded = _embedded(store)
     name = NamedNode(graph)
     if name not in set(embedded.store.named_graphs()):
         raise NotFound(f"There is no graph <{graph}> in the store.", iri=graph)
-    return stream(
-        lambda output: embedded.store.dump(output, GRAPH_FORMATS[fmt], from_graph=name, prefixes=TURTLE_PREFIXES)
-    )
+    return stream(lambda output: embedded.store.dump(output, fmt.rdf_format, from_graph=name, prefixes=TURTLE_PREFIXES))
 
 
 def _embedded(store: Store) -> EmbeddedStore:
@@ -139,6 +117,6 @@ def _embedded(store: Store) -> EmbeddedStore:
     return store
 
 
-def store_blocks(store: Store, fmt: str) -> Iterator[bytes]:
+def store_blocks(store: Store, fmt: Format) -> Iterator[bytes]:
     """The dump of a service store; only the embedded store can be dumped from here."""
     return dump_blocks(_embedded(store).store, fmt)

@@ -27,25 +27,12 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import BadParameter, Forbidden, StoreError
+from ..formats import IMPORT_FORMATS
 from ..namespaces import IMPORT_GRAPHS
 from ..sparql.policy import is_allowed
 
 BLOCK_BYTES = 8 << 20  # N-Triples read per native bulk load
 BATCH_QUADS = 100_000  # parsed triples written per bulk_extend
-FORMATS = {
-    "ttl": RdfFormat.TURTLE,
-    "turtle": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nq": RdfFormat.N_QUADS,
-    "nquads": RdfFormat.N_QUADS,
-    "rdf": RdfFormat.RDF_XML,
-    "owl": RdfFormat.RDF_XML,
-    "xml": RdfFormat.RDF_XML,
-    "rdfxml": RdfFormat.RDF_XML,
-    "jsonld": RdfFormat.JSON_LD,
-    "json": RdfFormat.JSON_LD,
-}
 
 
 def check_graph(graph: str) -> NamedNode:
@@ -71,9 +58,11 @@ def guess_format(name: str, explicit: str | None = None) -> tuple[RdfFormat, boo
     path = urlsplit(name).path if "://" in name else name
     gzipped = path.endswith(".gz")
     key = explicit.lower() if explicit else Path(path.removesuffix(".gz")).suffix.lstrip(".").lower()
-    if key not in FORMATS:
-        raise BadParameter(f"Cannot tell the RDF format of {name!r}: give --format ({', '.join(sorted(FORMATS))}).")
-    return FORMATS[key], gzipped
+    fmt = next((fmt for fmt in IMPORT_FORMATS if fmt.answers_to(key)), None)
+    if fmt is None or fmt.rdf_format is None:
+        choices = ", ".join(sorted({spelling for fmt in IMPORT_FORMATS for spelling in (fmt.suffix, fmt.name)}))
+        raise BadParameter(f"Cannot tell the RDF format of {name!r}: give --format ({choices}).")
+    return fmt.rdf_format, gzipped
 
 
 class CountingReader:

@@ -20,66 +20,40 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from ..errors import BadRequest, EntrySyntaxError, PayloadTooLarge, UnsupportedMediaType
+from ..formats import ENTRY_FORMATS, Format, for_file
 from ..namespaces import CONTEXT_IRI
 from .jsonld import CONTEXT_PATH
 
 DEFAULT_MAX_BYTES = 1_000_000
 
 
-@dataclass(frozen=True)
-class EntryFormat:
-    name: str
-    label: str
-    rdf_format: RdfFormat
-    media_type: str
-    aliases: tuple[str, ...]
-    extensions: tuple[str, ...]
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
+FORMAT_NAMES = tuple(fmt.name for fmt in ENTRY_FORMATS)
 
 
-FORMATS = (
-    EntryFormat(
-        "turtle", "Turtle", RdfFormat.TURTLE, "text/turtle", ("application/x-turtle", "application/turtle"), (".ttl",)
-    ),
-    EntryFormat(
-        "jsonld", "JSON-LD", RdfFormat.JSON_LD, "application/ld+json", ("application/json",), (".jsonld", ".json")
-    ),
-    EntryFormat("ntriples", "N-Triples", RdfFormat.N_TRIPLES, "application/n-triples", (), (".nt",)),
-    EntryFormat(
-        "rdfxml", "RDF/XML", RdfFormat.RDF_XML, "application/rdf+xml", ("application/xml", "text/xml"), (".rdf", ".xml")
-    ),
-)
-FORMAT_NAMES = tuple(fmt.name for fmt in FORMATS)
-
-
-def format_named(name: str) -> EntryFormat:
-    for fmt in FORMATS:
-        if name == fmt.name:
-            return fmt
+def format_named(name: str) -> Format:
+    fmt = next((fmt for fmt in ENTRY_FORMATS if name == fmt.name), None)
+    if fmt is not None:
+        return fmt
     raise UnsupportedMediaType(f"Unknown entry format {name!r}: use one of {', '.join(FORMAT_NAMES)}.")
 
 
-def format_for_media_type(content_type: str | None) -> EntryFormat:
+def format_for_media_type(content_type: str | None) -> Format:
     """The format of a ``Content-Type`` header (parameters such as ``charset`` are ignored)."""
     media_type = (content_type or "").split(";")[0].strip().lower()
-    for fmt in FORMATS:
-        if media_type in fmt.media_types:
-            return fmt
-    supported = [fmt.media_type for fmt in FORMATS]
+    fmt = next((fmt for fmt in ENTRY_FORMATS if media_type in fmt.media_types), None)
+    if fmt is not None:
+        return fmt
+    supported = [fmt.media_type for fmt in ENTRY_FORMATS]
     raise UnsupportedMediaType(
         f"Unsupported Content-Type {media_type or '(none)'!r}: send the entry as {', '.join(supported)}.",
         supported=supported,
     )
 
 
-def format_for_path(path: str | PurePath) -> EntryFormat:
-    suffix = PurePath(path).suffix.lower()
-    for fmt in FORMATS:
-        if suffix in fmt.extensions:
-            return fmt
+def format_for_path(path: str | PurePath) -> Format:
+    fmt = for_file(path, ENTRY_FORMATS)
+    if fmt is not None:
+        return fmt
     raise UnsupportedMediaType(
         f"Cannot tell the format of {PurePath(path).name} from its extension: give --input-format "
         f"({', '.join(FORMAT_NAMES)})."
@@ -91,7 +65,7 @@ class Entry:
     """The triples of an entry, without duplicates, in the order they were read."""
 
     triples: tuple[Triple, ...]
-    format: EntryFormat
+    format: Format
 
     def ntriples(self) -> str:
         return (serialize(self.triples, format=RdfFormat.N_TRIPLES) or b"").decode()
@@ -101,7 +75,7 @@ class Entry:
 
 
 def read_entry(
-    data: bytes, fmt: EntryFormat, context: Mapping[str, Any] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, fmt: Format, context: Mapping[str, Any] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Entry:
     """Parse ``data``; ``context`` is the ClusterKG JSON-LD context document, used for JSON-LD entries.
 
@@ -141,7 +115,7 @@ def check_triples(triples: Iterable[Triple]) -> None:
 _PARSER_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
 
-def syntax_error(error: SyntaxError, data: bytes, fmt: EntryFormat) -> EntrySyntaxError:
+def syntax_error(error: SyntaxError, data: bytes, fmt: Format) -> EntrySyntaxError:
     message = _PARSER_PREFIX.sub("", str(error.msg if error.msg else error))
     line, column = error.lineno, error.offset
     if line is None and fmt.rdf_format == RdfFormat.RDF_XML:

@@ -60,7 +60,7 @@ async def get_case(case_id: str, request: Request) -> Response:
     services = await entry_services(request)
     fmt = negotiate(True, request.headers.get("accept"), tuple(request.query_params.getlist("format")))
     body = await run_in_threadpool(services.cases.get, check_case_id(case_id), fmt.name)
-    return Response(body, media_type=f"{fmt.media_type}; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 @router.delete(

@@ -6,10 +6,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from rdflib import Graph
 
-from ..dataset.dumps import DUMP_FORMATS, graph_blocks, store_blocks
+from ..dataset.dumps import graph_blocks, store_blocks
 from ..dataset.sssom import export
 from ..dataset.void import DescriptionCache
-from ..linkeddata.describe import iri_for, serialise
+from ..formats import BY_NAME, Format
+from ..linkeddata.iris import iri_for
+from ..linkeddata.representations import serialise
 from ..sources import locate
 from ..sparql.negotiation import negotiate
 from .deps import get_settings, get_store
@@ -39,29 +41,28 @@ for _path in ("/.well-known/void", "/dataset"):
     router.add_api_route(_path, dataset, methods=["HEAD"], include_in_schema=False)
 
 
-def dump_response(request: Request, name: str) -> StreamingResponse:
-    fmt = DUMP_FORMATS[name]
+def dump_response(request: Request, fmt: Format) -> StreamingResponse:
     return StreamingResponse(
-        store_blocks(get_store(request), name),
+        store_blocks(get_store(request), fmt),
         media_type=fmt.media_type,
-        headers={"Content-Disposition": f'attachment; filename="clusterkg.{fmt.extension}"'},
+        headers={"Content-Disposition": f'attachment; filename="clusterkg.{fmt.suffix}"'},
     )
 
 
 @router.get("/dump.nq", summary="Full dump in N-Quads, one named graph per source file (streamed)")
 async def dump_nquads(request: Request) -> StreamingResponse:
-    return dump_response(request, "nq")
+    return dump_response(request, BY_NAME["nquads"])
 
 
 @router.get("/dump.ttl", summary="Full dump in Turtle, all graphs merged (streamed)")
 async def dump_turtle(request: Request) -> StreamingResponse:
-    return dump_response(request, "ttl")
+    return dump_response(request, BY_NAME["turtle"])
 
 
 @router.get("/graph/{name:path}", summary="A named graph of the store (its IRI dereferences here), streamed")
 async def named_graph(request: Request, name: str, format_params: list[str] = FORMAT) -> StreamingResponse:
     fmt = negotiate(True, request.headers.get("accept"), format_params)
-    blocks = graph_blocks(get_store(request), iri_for(f"/graph/{name}"), fmt.name)
+    blocks = graph_blocks(get_store(request), iri_for(f"/graph/{name}"), fmt)
     return StreamingResponse(blocks, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..linkeddata.describe import HTML, SUFFIX_OF, alternates, choose, describe, iri_for, serialise, split_suffix
+from ..formats import Format
+from ..linkeddata.describe import describe
+from ..linkeddata.iris import iri_for
 from ..linkeddata.page import render
-from ..sparql.negotiation import Format
+from ..linkeddata.representations import HTML, alternates, choose, serialise, split_suffix
 from .deps import get_store
 
 router = APIRouter(tags=["Linked Data"])
@@ -23,7 +25,7 @@ def headers(path: str, fmt: Format) -> dict[str, str]:
     links = ", ".join(f'<{href}>; rel="alternate"; type="{media}"' for _, media, href in alternates(path))
     return {
         "Vary": "Accept",
-        "Content-Location": f"{path}.{SUFFIX_OF[fmt.name]}",
+        "Content-Location": f"{path}.{fmt.suffix}",
         "Link": links,
     }
 
@@ -37,8 +39,7 @@ async def dereference(request: Request, path: str, format_params: list[str]) -> 
     if fmt is HTML:
         html = await render(store, iri, description, alternates(path))
         return HTMLResponse(html, headers=headers(path, fmt))
-    media_type = fmt.media_type + ("; charset=utf-8" if fmt.name in ("turtle", "ntriples") else "")
-    return Response(serialise(description, fmt), media_type=media_type, headers=headers(path, fmt))
+    return Response(serialise(description, fmt), media_type=fmt.content_type, headers=headers(path, fmt))
 
 
 FORMAT = Query(default=[], alias="format", description="html, turtle, ntriples, jsonld or rdfxml (overrides Accept)")

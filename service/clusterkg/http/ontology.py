@@ -8,8 +8,8 @@ import asyncio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..linkeddata.describe import HTML, choose
 from ..linkeddata.ontology_docs import ontology_html, ontology_rdf
+from ..linkeddata.representations import HTML, choose
 from ..sources import locate
 from .deps import get_settings
 
@@ -25,6 +25,5 @@ async def ontology(request: Request, format_params: list[str] = FORMAT) -> Respo
     headers = {"Vary": "Accept"}
     if fmt is HTML:
         return HTMLResponse(await asyncio.to_thread(ontology_html, ontology_dir), headers=headers)
-    body = await asyncio.to_thread(ontology_rdf, ontology_dir, fmt.name)
-    charset = "; charset=utf-8" if fmt.name in ("turtle", "ntriples") else ""
-    return Response(body, media_type=fmt.media_type + charset, headers=headers)
+    body = await asyncio.to_thread(ontology_rdf, ontology_dir, fmt)
+    return Response(body, media_type=fmt.content_type, headers=headers)

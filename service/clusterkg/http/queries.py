@@ -18,7 +18,8 @@ from ..canned.catalogue import CannedQuery, Catalogue
 from ..canned.parameters import Parameter, bad
 from ..canned.runner import CannedAnswer, CannedQueries, Page
 from ..errors import NotAcceptable
-from ..sparql.negotiation import Format, formats_for, negotiate
+from ..formats import Format
+from ..sparql.negotiation import formats_for, negotiate
 from .deps import get_settings
 from .pages import STATIC_DIR
 
@@ -129,7 +130,7 @@ def to_response(request: Request, result: CannedAnswer) -> Response:
             limit=result.page.limit, offset=result.page.offset + result.page.limit
         )
         headers["Link"] = f'<{following}>; rel="next"'
-    return Response(result.body, media_type=f"{result.fmt.media_type}; charset=utf-8", headers=headers)
+    return Response(result.body, media_type=result.fmt.content_type, headers=headers)
 
 
 # --- the OpenAPI description of one canned query ----------------------------------------------------

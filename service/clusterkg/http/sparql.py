@@ -10,7 +10,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..cache import VersionedCache
 from ..errors import ClusterKGError, NotAcceptable
-from ..sparql.negotiation import Format, formats_for, negotiate
+from ..formats import Format, Kind, names, of_kind
+from ..sparql.negotiation import formats_for, negotiate
 from ..sparql.policy import QueryForm, analyse, check_query_policy
 from ..sparql.protocol import FORM, SPARQL_QUERY, read_request
 from ..store.base import QueryJob, QueryResult, Store
@@ -26,13 +27,14 @@ _PARAMETERS: list[dict[str, Any]] = [
         "name": "format",
         "in": "query",
         "schema": {"type": "string"},
-        "description": "json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE). "
-        "Overrides Accept.",
+        "description": f"{', '.join(names(Kind.RESULTS))} (SELECT/ASK); {', '.join(names(Kind.GRAPH))} "
+        "(CONSTRUCT/DESCRIBE). Overrides Accept.",
     },
 ]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Query results (SPARQL JSON/XML/CSV/TSV) or an RDF graph (Turtle, N-Triples, JSON-LD, RDF/XML). "
+        "description": f"Query results ({', '.join(f.label for f in of_kind(Kind.RESULTS))}) or an RDF graph "
+        f"({', '.join(f.label for f in of_kind(Kind.GRAPH))}). "
         "`X-ClusterKG-Truncated: true` when the row limit cut the answer.",
         "content": {f.media_type: {} for f in (*formats_for(False), *formats_for(True))},
     },
@@ -177,7 +179,7 @@ def choose_format(form: QueryForm, accept: str | None, formats: tuple[str, ...])
         return negotiate(True, accept, formats)
 
 
-MEDIA_TYPES = {f.name: f"{f.media_type}; charset=utf-8" for f in (*formats_for(False), *formats_for(True))}
+MEDIA_TYPES = {f.name: f.content_type for f in (*formats_for(False), *formats_for(True))}
 
 
 def to_response(result: QueryResult) -> Response:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..entries.reading import FORMATS
 from ..entries.reports import Report
 from ..errors import NotAcceptable
+from ..formats import ENTRY_FORMATS
 from .entries import entry_services, language, read_request_entry
 from .pages import STATIC_DIR
 
@@ -21,7 +21,7 @@ ENTRY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "The entry: RDF in Turtle, JSON-LD (plain JSON with the ClusterKG context), N-Triples or RDF/XML.",
-        "content": {fmt.media_type: {"schema": {"type": "string"}} for fmt in FORMATS},
+        "content": {fmt.media_type: {"schema": {"type": "string"}} for fmt in ENTRY_FORMATS},
     }
 }
 PARAMETERS: list[dict[str, Any]] = [
@@ -40,7 +40,7 @@ PARAMETERS: list[dict[str, Any]] = [
     {
         "name": "input",
         "in": "query",
-        "schema": {"type": "string", "enum": [fmt.name for fmt in FORMATS]},
+        "schema": {"type": "string", "enum": [fmt.name for fmt in ENTRY_FORMATS]},
         "description": "The entry's format, if Content-Type does not say it.",
     },
 ]

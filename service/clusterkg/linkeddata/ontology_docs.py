@@ -14,8 +14,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ..formats import Format
+
 #: rdflib serialiser names of the RDF formats the ontology is served in.
-RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
 def ontology_files(ontology_dir: Path) -> list[Path]:
@@ -47,11 +48,11 @@ def ontology_html(ontology_dir: Path) -> bytes:
 
 
 @cache
-def ontology_rdf(ontology_dir: Path, format_name: str) -> bytes:
-    """The ontology and its concept schemes in one RDF format (a key of ``RDF_FORMATS``)."""
+def ontology_rdf(ontology_dir: Path, fmt: Format) -> bytes:
+    """The ontology and its concept schemes in one RDF format of the registry."""
     graph = Graph()
     graph += ontology_graph(ontology_dir)
     for prefix, namespace in ontology_graph(ontology_dir).namespaces():
         graph.bind(prefix, namespace, override=True)
-    data: bytes = graph.serialize(format=RDF_FORMATS[format_name], encoding="utf-8")
+    data: bytes = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
     return data

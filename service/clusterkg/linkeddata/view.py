@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from ..namespaces import OA as OA_NS
 from ..namespaces import ONT, XSD, prefixes
-from .describe import path_for
+from .iris import path_for
 from .network_svg import Actor, Tie
 
 CKG = Namespace(ONT)

@@ -11,58 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import NotAcceptable
-
-
-@dataclass(frozen=True)
-class Format:
-    """A result format: its short name, the media type it is sent as, and media types it answers to."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-# In order of preference when the client accepts several equally.
-RESULTS_FORMATS = (
-    Format(
-        "json", "application/sparql-results+json", ("application/json", "text/javascript", "application/javascript")
-    ),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    Format("csv", "text/csv"),
-    Format("tsv", "text/tab-separated-values"),
-)
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3")),
-    Format("ntriples", "application/n-triples", ("text/plain",)),
-    Format("jsonld", "application/ld+json", ("application/x-json+ld", "application/json")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
-)
-
-# Short names a ``format`` parameter may use, per family; ``json`` and ``xml`` mean the family's own.
-_RESULTS_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-_GRAPH_NAMES = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "ntriples": "ntriples",
-    "nt": "ntriples",
-    "n-triples": "ntriples",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "rdfxml": "rdfxml",
-    "rdf+xml": "rdfxml",
-    "rdf": "rdfxml",
-    "xml": "rdfxml",
-}
+from ..formats import Format, Kind, for_media_type, named, of_kind
 
 
 def formats_for(graph_result: bool) -> tuple[Format, ...]:
-    return GRAPH_FORMATS if graph_result else RESULTS_FORMATS
+    """The formats a query's answer can be written in: RDF formats for CONSTRUCT and DESCRIBE, the SPARQL
+    results formats for SELECT and ASK."""
+    return of_kind(Kind.GRAPH) if graph_result else of_kind(Kind.RESULTS)
 
 
 def negotiate(graph_result: bool, accept: str | None, format_params: Sequence[str] = ()) -> Format:
@@ -83,22 +38,12 @@ def negotiate(graph_result: bool, accept: str | None, format_params: Sequence[st
 
 
 def _from_format_params(offered: Sequence[Format], graph_result: bool, values: Iterable[str]) -> Format | None:
-    names = _GRAPH_NAMES if graph_result else _RESULTS_NAMES
-    by_name = {f.name: f for f in offered}
+    kind = Kind.GRAPH if graph_result else Kind.RESULTS
     for raw in values:
         value = raw.strip().lower()
-        if value in names:
-            return by_name[names[value]]
-        by_type = _match_media_type(offered, value.split(";")[0].strip())
-        if by_type is not None:
-            return by_type
-    return None
-
-
-def _match_media_type(offered: Sequence[Format], media_type: str) -> Format | None:
-    for fmt in offered:
-        if media_type in fmt.media_types:
-            return fmt
+        chosen = named(value, kind) or for_media_type(value.split(";")[0].strip(), kind)
+        if chosen is not None:
+            return chosen
     return None
 
 

@@ -1,31 +1,20 @@
-"""Serialise query results to bytes, stopping at the result-row limit.
+"""Write SELECT solutions as SPARQL 1.1 Query Results JSON, XML, CSV and TSV, in Python.
 
-SELECT solutions are written here (pyoxigraph's own serialisers cannot stop after N rows); booleans and
-graphs (CONSTRUCT/DESCRIBE) use pyoxigraph's serialisers. Used by the embedded store's workers, by the
-remote store after parsing the server's answer, and by the CLI.
+Used where the rows must be counted and cut at the result-row limit while they are written, and for
+answers a remote server sent (parsed, then written the same way as the embedded store's). Each writer
+takes the variables, the rows (tuples of pyoxigraph terms, ``None`` for unbound) and whether the rows
+were cut; the registry (``formats.py``) names the writer of each results format.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    RdfFormat,
-    Triple,
-    serialize,
-)
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..namespaces import RDF, TURTLE_PREFIXES, XSD
+from ..namespaces import RDF, XSD
 
 Term = NamedNode | BlankNode | Literal | Triple
 Row = Sequence[Term | None]
@@ -33,61 +22,7 @@ Row = Sequence[Term | None]
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = RDF + "langString"
 RDF_DIR_LANG_STRING = RDF + "dirLangString"
-
-
-RESULTS_FORMATS = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
-
-
-@dataclass(frozen=True)
-class Serialised:
-    """A serialised answer; ``count`` rows or triples were written, more were dropped if ``truncated``."""
-
-    body: bytes
-    count: int
-    truncated: bool = False
-
-
-def take(items: Iterable[object], limit: int) -> tuple[list[object], bool]:
-    """The first ``limit`` items and whether there were more."""
-    head = list(itertools.islice(items, limit + 1))
-    return head[:limit], len(head) > limit
-
-
-def serialise_boolean(value: QueryBoolean | bool, fmt: str) -> Serialised:
-    if isinstance(value, QueryBoolean):
-        return Serialised(value.serialize(format=RESULTS_FORMATS[fmt]) or b"", 1)
-    text = "true" if value else "false"
-    if fmt == "json":
-        return Serialised(json.dumps({"head": {}, "boolean": value}).encode(), 1)
-    if fmt == "xml":
-        body = f'<?xml version="1.0"?><sparql xmlns="{SPARQL_NS}"><head></head><boolean>{text}</boolean></sparql>'
-        return Serialised(body.encode(), 1)
-    return Serialised(text.encode(), 1)
-
-
-def serialise_triples(triples: Iterable[Triple], fmt: str, max_rows: int) -> Serialised:
-    head, truncated = take(triples, max_rows)
-    prefixes = TURTLE_PREFIXES if fmt == "turtle" else None
-    body = serialize(head, format=GRAPH_FORMATS[fmt], prefixes=prefixes)  # type: ignore[arg-type]
-    return Serialised(body or b"", len(head), truncated)
-
-
-def serialise_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: str, max_rows: int) -> Serialised:
-    head, truncated = take(rows, max_rows)
-    writer = _SOLUTION_WRITERS[fmt]
-    body = writer(variables, head, truncated)  # type: ignore[arg-type]
-    return Serialised(body, len(head), truncated)
+SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 # --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------------
@@ -122,7 +57,7 @@ def _json_literal(term: Literal) -> dict[str, object]:
     return out
 
 
-def _write_json(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+def write_json(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
     bindings = [
         {var: _json_term(term) for var, term in zip(variables, row, strict=True) if term is not None} for row in rows
     ]
@@ -133,8 +68,6 @@ def _write_json(variables: Sequence[str], rows: list[Row], truncated: bool) -> b
 
 
 # --- SPARQL Query Results XML ----------------------------------------------------------------------
-
-SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 def _xml_term(term: Term) -> str:
@@ -163,7 +96,7 @@ def _xml_rows(variables: Sequence[str], rows: list[Row]) -> Iterator[str]:
         yield "</result>"
 
 
-def _write_xml(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+def write_xml(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
     head = "".join(f"<variable name={quoteattr(var)}/>" for var in variables)
     note = "<!-- truncated: the result-row limit was reached -->" if truncated else ""
     parts = [f'<?xml version="1.0"?><sparql xmlns="{SPARQL_NS}"><head>{head}</head>{note}<results>']
@@ -189,7 +122,7 @@ def _csv_value(term: Term | None) -> str:
     return text
 
 
-def _write_csv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+def write_csv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
     lines = [",".join(variables)]
     lines.extend(",".join(_csv_value(term) for term in row) for row in rows)
     return ("\r\n".join(lines) + "\r\n").encode()
@@ -199,15 +132,7 @@ def _tsv_value(term: Term | None) -> str:
     return "" if term is None else str(term).replace("\t", "\\t")
 
 
-def _write_tsv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
+def write_tsv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
     lines = ["\t".join(f"?{var}" for var in variables)]
     lines.extend("\t".join(_tsv_value(term) for term in row) for row in rows)
     return ("\n".join(lines) + "\n").encode()
-
-
-_SOLUTION_WRITERS: dict[str, Callable[[Sequence[str], list[Row], bool], bytes]] = {
-    "json": _write_json,
-    "xml": _write_xml,
-    "csv": _write_csv,
-    "tsv": _write_tsv,
-}
