@@ -17,7 +17,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from clusterkg.namespaces import META_GRAPH, META_SHA256, META_SOURCE_PATH, graph_for_source
-from clusterkg.resources import locate
+from clusterkg.sources import locate
 
 from .generate import parse_size
 

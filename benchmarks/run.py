@@ -89,7 +89,7 @@ def sparql_cells() -> list[Cell]:
 
 def canned_params() -> dict[str, dict[str, str]]:
     """The canned queries to measure: ``CANNED`` first, then others with parameters, by name."""
-    from clusterkg.catalogue import Catalogue  # noqa: PLC0415 - needs the installed package
+    from clusterkg.canned.catalogue import Catalogue  # noqa: PLC0415 - needs the installed package
 
     chosen = {name: params for name, params in CANNED.items() if (REPO / "queries" / f"{name}.rq").is_file()}
     for query in Catalogue.load(REPO / "queries"):
@@ -103,14 +103,14 @@ def canned_params() -> dict[str, dict[str, str]]:
 
 def canned_cells() -> list[Cell]:
     """Our ``GET /queries/NAME?...``; the anchors get the very SPARQL it runs (parameters bound, paged)."""
-    from clusterkg.canned import CannedQueries, Page  # noqa: PLC0415
-    from clusterkg.catalogue import Catalogue  # noqa: PLC0415
-    from clusterkg.negotiation import RESULTS_FORMATS  # noqa: PLC0415
+    from clusterkg.canned.catalogue import Catalogue  # noqa: PLC0415
+    from clusterkg.canned.runner import CannedQueries, Page  # noqa: PLC0415
+    from clusterkg.formats import BY_NAME  # noqa: PLC0415
 
     canned = CannedQueries(Catalogue.load(REPO / "queries"), store=None)  # type: ignore[arg-type]
     cells = []
     for name, params in canned_params().items():
-        prepared = canned.prepare(name, params, RESULTS_FORMATS[0], Page())
+        prepared = canned.prepare(name, params, BY_NAME["json"], Page())
         path = f"/queries/{name}" + (f"?{urlencode(params)}" if params else "")
         cells.append(Cell(f"canned: {name}", "canned", prepared.job.query, path))
     return cells

@@ -29,12 +29,12 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse, serialize
 
-from clusterkg.entry import Entry, format_named, read_entry
-from clusterkg.neighbourhood import StoreContext, describe_query
-from clusterkg.resources import locate
+from clusterkg.entries.neighbourhood import StoreContext, describe_query
+from clusterkg.entries.reading import Entry, format_named, read_entry
+from clusterkg.entries.validation import EntryValidator
+from clusterkg.sources import locate
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
-from clusterkg.validation import EntryValidator
 
 from .dataset import REPO, build_dataset
 from .load import load

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from clusterkg.canned import CannedAnswer, CannedQueries, Page, choose_format, rows
-from clusterkg.catalogue import Catalogue
-from clusterkg.resources import locate
+from clusterkg.canned.catalogue import Catalogue
+from clusterkg.canned.runner import CannedAnswer, CannedQueries, Page, choose_format, rows
+from clusterkg.sources import locate
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore
 

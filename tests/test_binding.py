@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
-from clusterkg.binding import QueryShape, QueryShapeError
+from clusterkg.canned.binding import QueryShape, QueryShapeError
 
 HOSTILE = [
     'x" } UNION { ?s ?p ?o } #',

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from clusterkg.app import create_app
 from clusterkg.cache import VersionedCache
-from clusterkg.routes.sparql import cache_version
+from clusterkg.http.sparql import cache_version
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from test_sparql_endpoint import make_settings

@@ -20,13 +20,13 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from clusterkg.app import create_app
-from clusterkg.auth import Writers, read_token_file
-from clusterkg.cases import content_hash, insert_update
 from clusterkg.config import Settings
-from clusterkg.entry import format_named, read_entry
-from clusterkg.jsonld import build_context
-from clusterkg.resources import locate
-from clusterkg.vocabulary import Vocabulary
+from clusterkg.entries.auth import Writers, read_token_file
+from clusterkg.entries.cases import content_hash, insert_update
+from clusterkg.entries.jsonld import build_context
+from clusterkg.entries.reading import format_named, read_entry
+from clusterkg.entries.vocabulary import Vocabulary
+from clusterkg.sources import locate
 from conftest import start_server
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from canned_support import built_store, catalogue, run, table
-from clusterkg.canned import CannedQueries
+from clusterkg.canned.runner import CannedQueries
 
 ID = "https://w3id.org/clusterkg/id/"
 ONT = "https://w3id.org/clusterkg/ont#"

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
-from clusterkg.entry import FORMATS, format_for_media_type, format_for_path, format_named, read_entry
+from clusterkg.entries.jsonld import build_context
+from clusterkg.entries.reading import format_for_media_type, format_for_path, format_named, read_entry
+from clusterkg.entries.vocabulary import Vocabulary
 from clusterkg.errors import BadRequest, EntrySyntaxError, PayloadTooLarge, UnsupportedMediaType
-from clusterkg.jsonld import CONTEXT_IRI, build_context
-from clusterkg.resources import locate
-from clusterkg.vocabulary import Vocabulary
+from clusterkg.formats import ENTRY_FORMATS
+from clusterkg.namespaces import CONTEXT_IRI
+from clusterkg.sources import locate
 
 REPO = Path(__file__).resolve().parents[1]
 CKG = "https://w3id.org/clusterkg/ont#"
@@ -73,7 +75,7 @@ def test_the_same_triple_in_every_format() -> None:
     }
     entries = {name: read_entry(text.encode(), format_named(name), context()) for name, text in texts.items()}
     assert {entry.ntriples() for entry in entries.values()} == {TRIPLE}
-    assert {fmt.name for fmt in FORMATS} == set(texts)
+    assert {fmt.name for fmt in ENTRY_FORMATS} == set(texts)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Store
 
-from clusterkg import importer
+from clusterkg.dataset import imports as importer
 from clusterkg.errors import BadParameter, Forbidden
 from conftest import VENV_BIN, clusterkg
 
@@ -78,7 +78,7 @@ def test_an_existing_graph_is_not_overwritten(tmp_path: Path) -> None:
     store, _ = load_file(tmp_path, "a.ttl", TURTLE)
     (tmp_path / "b.ttl").write_bytes(TURTLE)
     with importer.open_source(str(tmp_path / "b.ttl"), []) as source, pytest.raises(BadParameter, match="exists"):
-        importer.import_into(store, source, NamedNode(GRAPH), importer.FORMATS["ttl"], gzipped=False)
+        importer.import_into(store, source, NamedNode(GRAPH), importer.guess_format("b.ttl")[0], gzipped=False)
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_a_url_on_the_allow_list_is_streamed_in(tmp_path: Path, web: str) -> Non
     (tmp_path / "remote.ttl.gz").write_bytes(gzip.compress(TURTLE))
     store = Store()
     with importer.open_source(web + "remote.ttl.gz", [web]) as source:
-        report = importer.import_into(store, source, NamedNode(GRAPH), importer.FORMATS["ttl"], gzipped=True)
+        report = importer.import_into(store, source, NamedNode(GRAPH), importer.guess_format("b.ttl")[0], gzipped=True)
     assert report.triples == 3
 
 

@@ -12,7 +12,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from clusterkg.app import create_app
 from clusterkg.config import Settings
-from clusterkg.linkeddata import iri_for, path_for
+from clusterkg.linkeddata.iris import iri_for, path_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CKG = Namespace("https://w3id.org/clusterkg/ont#")

@@ -8,7 +8,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from clusterkg import links
+from clusterkg.dataset import identifiers as links
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_LIST = ROOT.parent / "shared" / "links" / "verified-identifiers.csv"

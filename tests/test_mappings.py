@@ -13,9 +13,10 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from clusterkg import links, mappings
 from clusterkg.app import create_app
 from clusterkg.config import Settings
+from clusterkg.dataset import identifiers as links
+from clusterkg.dataset import sssom as mappings
 from conftest import clusterkg
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clusterkg.errors import NotAcceptable
-from clusterkg.negotiation import negotiate, parse_accept
+from clusterkg.sparql.negotiation import negotiate, parse_accept
 
 
 @pytest.mark.parametrize(

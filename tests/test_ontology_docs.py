@@ -12,7 +12,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 
 from clusterkg.app import create_app
 from clusterkg.config import Settings
-from clusterkg.ontology_docs import ontology_files
+from clusterkg.linkeddata.ontology_docs import ontology_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = URIRef("https://w3id.org/clusterkg/ont#Cluster")

@@ -7,7 +7,12 @@ import importlib
 
 import pytest
 
-MODULES = ["clusterkg.completions", "clusterkg.case_examples", "clusterkg.error_pages", "clusterkg.linkeddata"]
+MODULES = [
+    "clusterkg.sparql.completions",
+    "clusterkg.entries.case_examples",
+    "clusterkg.http.error_pages",
+    "clusterkg.linkeddata.iris",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

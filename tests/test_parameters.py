@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from clusterkg.parameters import InvalidParameter, Parameter, bind_values
+from clusterkg.canned.parameters import InvalidParameter, Parameter, bind_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

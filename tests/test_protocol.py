@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clusterkg.errors import Forbidden, ServiceForbidden, UpdateForbidden
-from clusterkg.sparql import QueryForm, analyse, check_query_policy, tokens
+from clusterkg.sparql.policy import QueryForm, analyse, check_query_policy, tokens
 
 
 @pytest.mark.parametrize(

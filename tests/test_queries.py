@@ -26,11 +26,11 @@ from canned_support import (
     table,
 )
 from clusterkg.app import create_app
-from clusterkg.canned import CannedQueries
-from clusterkg.catalogue import Catalogue, CatalogueError
+from clusterkg.canned.catalogue import Catalogue, CatalogueError
+from clusterkg.canned.federation import uses_service
+from clusterkg.canned.runner import CannedQueries
 from clusterkg.cli import main as cli
 from clusterkg.config import Settings
-from clusterkg.federation import uses_service
 from clusterkg.store.embedded import EmbeddedStore
 
 QUERIES = [query.name for query in catalogue() if not uses_service(query.text)]

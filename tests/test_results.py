@@ -8,7 +8,8 @@ import io
 import pytest
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Store, parse, parse_query_results
 
-from clusterkg.results import serialise_solutions
+from clusterkg.formats import BY_NAME, Kind, of_kind
+from clusterkg.sparql.serialise import serialise_solutions
 
 QUERY = """SELECT ?s ?label ?n ?blank ?none WHERE {
   VALUES (?s ?label ?n) {
@@ -40,7 +41,7 @@ def normalise(rows: QuerySolutions) -> list[tuple[str | None, ...]]:
 def test_writer_round_trips_through_pyoxigraph_parser(fmt: str) -> None:
     answer = solutions()
     names = [v.value for v in answer.variables]
-    ours = serialise_solutions(names, (tuple(s) for s in answer), fmt, 100)
+    ours = serialise_solutions(names, (tuple(s) for s in answer), BY_NAME[fmt], 100)
     theirs = solutions().serialize(format=FORMATS[fmt])
     parsed_ours = parse_query_results(ours.body, format=FORMATS[fmt])
     parsed_theirs = parse_query_results(theirs, format=FORMATS[fmt])
@@ -51,7 +52,7 @@ def test_writer_round_trips_through_pyoxigraph_parser(fmt: str) -> None:
 def test_csv_is_rfc4180() -> None:
     answer = solutions()
     names = [v.value for v in answer.variables]
-    body = serialise_solutions(names, (tuple(s) for s in answer), "csv", 100).body.decode()
+    body = serialise_solutions(names, (tuple(s) for s in answer), BY_NAME["csv"], 100).body.decode()
     assert body == solutions().serialize(format=QueryResultsFormat.CSV).decode().replace("_:", "_:", 1) or True
     table = list(csv.reader(io.StringIO(body)))
     assert table[0] == names
@@ -62,15 +63,15 @@ def test_csv_is_rfc4180() -> None:
 def test_truncation_is_reported() -> None:
     answer = solutions()
     names = [v.value for v in answer.variables]
-    result = serialise_solutions(names, (tuple(s) for s in answer), "json", 2)
+    result = serialise_solutions(names, (tuple(s) for s in answer), BY_NAME["json"], 2)
     assert result.truncated and result.count == 2
 
 
 def test_graph_serialisers_are_available() -> None:
     """pyoxigraph 0.5 writes every RDF format the endpoint offers."""
-    from clusterkg.results import GRAPH_FORMATS, serialise_triples
+    from clusterkg.sparql.serialise import serialise_triples
 
     triples = [q.triple for q in parse('<http://e/a> <http://e/p> "x"@en .', format=RdfFormat.N_TRIPLES)]
-    for name in GRAPH_FORMATS:
-        result = serialise_triples(iter(triples), name, 10)
+    for fmt in of_kind(Kind.GRAPH):
+        result = serialise_triples(iter(triples), fmt, 10)
         assert result.count == 1 and result.body

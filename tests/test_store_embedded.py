@@ -14,7 +14,7 @@ from pyoxigraph import Store as OxStore
 
 from clusterkg.errors import QuerySyntaxError, QueryTimeout, StoreLocked
 from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
-from clusterkg.resources import Resources
+from clusterkg.sources import Resources
 from clusterkg.store.base import QueryJob, Store
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore

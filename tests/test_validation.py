@@ -13,13 +13,13 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from clusterkg.entry import Entry, format_for_path, format_named, read_entry
-from clusterkg.entry_rules import RULES
-from clusterkg.jsonld import build_context
-from clusterkg.neighbourhood import MemoryContext
-from clusterkg.reports import Report
-from clusterkg.resources import locate
-from clusterkg.validation import EntryValidator, NoContext
+from clusterkg.entries.jsonld import build_context
+from clusterkg.entries.neighbourhood import MemoryContext
+from clusterkg.entries.reading import Entry, format_for_path, format_named, read_entry
+from clusterkg.entries.reports import Report
+from clusterkg.entries.rules import RULES
+from clusterkg.entries.validation import EntryValidator, NoContext
+from clusterkg.sources import locate
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "data" / "examples" / "cases"

@@ -15,16 +15,16 @@ from starlette.middleware.cors import CORSMiddleware
 
 from . import __version__
 from .cache import VersionedCache
-from .canned import CannedQueries
-from .catalogue import Catalogue
+from .canned.catalogue import Catalogue
+from .canned.runner import CannedQueries
 from .config import Settings
-from .error_pages import error_page, wants_html
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
+from .http import cached, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import cases as case_routes
+from .http import validate as validate_routes
+from .http.error_pages import error_page, wants_html
 from .logging import AccessLogMiddleware, configure
-from .resources import locate
-from .routes import cached, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
-from .routes import cases as case_routes
-from .routes import validate as validate_routes
+from .sources import locate
 from .store import QueryResult, Store, open_store
 from .store.build import build
 from .store.embedded import EmbeddedStore

@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from canned_support import built_store, catalogue, golden_of, golden_path
-from clusterkg.canned import CannedQueries
-from clusterkg.federation import uses_service
+from clusterkg.canned.federation import uses_service
+from clusterkg.canned.runner import CannedQueries
 
 
 def main(names: list[str]) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from canned_support import canonical_rows, catalogue, read_golden, run, table
-from clusterkg.canned import CannedQueries
+from clusterkg.canned.parameters import InvalidParameter
+from clusterkg.canned.runner import CannedQueries
 from clusterkg.config import Settings
-from clusterkg.parameters import InvalidParameter
 from clusterkg.store.remote import RemoteStore
 from conftest import clusterkg, oxigraph_server
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
-from clusterkg.binding import QueryShape
-from clusterkg.catalogue import load_query
+from clusterkg.canned.binding import QueryShape
+from clusterkg.canned.catalogue import load_query
+from clusterkg.canned.federation import resolve_services
+from clusterkg.canned.parameters import bind_values
 from clusterkg.errors import ServiceForbidden
-from clusterkg.federation import resolve_services
-from clusterkg.parameters import bind_values
 from conftest import REPO, VENV_BIN, Server, free_port, start_server, stop, wait_for_http
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clusterkg.namespaces import META_GRAPH, graph_for_source
-from clusterkg.resources import locate
+from clusterkg.sources import locate
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore
 from conftest import REPO

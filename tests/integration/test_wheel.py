@@ -88,7 +88,7 @@ def test_the_wheel_carries_the_browser_assets_and_their_licences(wheel: Path) ->
 
 
 def test_installed_wheel_builds_the_store_from_anywhere(venv: Path, tmp_path: Path) -> None:
-    where = run(venv / "bin" / "python", "-c", "import clusterkg.resources as r; print(r.locate().root)", cwd="/")
+    where = run(venv / "bin" / "python", "-c", "import clusterkg.sources as r; print(r.locate().root)", cwd="/")
     assert where.strip().startswith(str(venv)), where
     data_dir = tmp_path / "store"
     built = run(venv / "bin" / "clusterkg", "build", "--data-dir", data_dir, cwd="/")

@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from ..errors import BuildError
 from ..namespaces import graph_for_source, is_protected
-from ..resources import Resources
+from ..sources import Resources
 from .base import SourceRecord, Store
 
 log = logging.getLogger("clusterkg.build")

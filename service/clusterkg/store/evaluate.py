@@ -8,14 +8,8 @@ from typing import Any
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
-from ..results import (
-    GRAPH_FORMATS,
-    RESULTS_FORMATS,
-    Serialised,
-    serialise_boolean,
-    serialise_solutions,
-    serialise_triples,
-)
+from ..formats import BY_NAME, Format, Kind, of_kind
+from ..sparql.serialise import Serialised, serialise_boolean, serialise_solutions, serialise_triples
 from .base import QueryJob, QueryResult
 
 
@@ -32,24 +26,31 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
 Answer = QuerySolutions | QueryBoolean | Iterable[Triple]
 
 
-def serialise_answer(answer: Answer, fmt: str, max_rows: int) -> QueryResult:
-    """Write an answer in ``fmt``, or in its family's default if ``fmt`` belongs to the other family.
+def serialise_answer(answer: Answer, fmt_name: str, max_rows: int) -> QueryResult:
+    """Write an answer in the format named ``fmt_name``, or in its kind's default if the format is of the
+    other kind (a graph asked for as CSV, say).
 
     ``answer`` is what pyoxigraph returns (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``) or parsed
     triples from a remote server.
     """
     result: Serialised
     if isinstance(answer, QuerySolutions):
-        fmt = fmt if fmt in RESULTS_FORMATS else "json"
+        fmt = in_kind(fmt_name, Kind.RESULTS)
         variables = [variable.value for variable in answer.variables]
         result = serialise_solutions(variables, (tuple(solution) for solution in answer), fmt, max_rows)
     elif isinstance(answer, QueryBoolean):
-        fmt = fmt if fmt in RESULTS_FORMATS else "json"
+        fmt = in_kind(fmt_name, Kind.RESULTS)
         result = serialise_boolean(answer, fmt)
     else:
-        fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
+        fmt = in_kind(fmt_name, Kind.GRAPH)
         result = serialise_triples(answer, fmt, max_rows)
-    return QueryResult(result.body, fmt, result.count, result.truncated)
+    return QueryResult(result.body, fmt.name, result.count, result.truncated)
+
+
+def in_kind(name: str, kind: Kind) -> Format:
+    """The format called ``name`` if it is of ``kind``, else the kind's default."""
+    fmt = BY_NAME.get(name)
+    return fmt if fmt is not None and fmt.kind is kind else of_kind(kind)[0]
 
 
 def evaluate(store: OxStore, job: QueryJob) -> QueryResult:

@@ -1,0 +1,192 @@
+"""``clusterkg`` commands for the dataset as Linked Data: dumps, imports, named graphs, links, mappings."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..dataset import identifiers as links
+from ..dataset import imports as importer
+from ..dataset import sssom as mappings
+from ..dataset.dumps import dump_blocks
+from ..errors import BadParameter
+from ..formats import DUMP_FORMATS
+from ..namespaces import IMPORT_GRAPHS
+from ..sources import locate
+from ..store import Store
+from ..store.base import QueryJob
+from ..store.embedded import EmbeddedStore
+from ..store.remote import RemoteStore
+from . import data_dir_option, endpoint_option, make_settings, reports_errors, source_dir_option
+
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def embedded(data_dir: Path | None, read_only: bool = False) -> EmbeddedStore:
+    store = EmbeddedStore.from_settings(make_settings(data_dir=data_dir), workers=0, read_only=read_only)
+    if read_only and not store.exists:
+        raise BadParameter(f"No store at {store.path}: run `clusterkg build` first.")
+    store.start()
+    return store
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice([fmt.suffix for fmt in DUMP_FORMATS]), default="nq", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
+@data_dir_option
+@reports_errors
+def dump(fmt: str, output: Path | None, data_dir: Path | None) -> None:
+    """Write the whole store: N-Quads (every named graph) or Turtle (all graphs merged), streamed.
+
+    The store is opened read-only, so this works while a server is running.
+    """
+    store = embedded(data_dir, read_only=True)
+    try:
+        target: Any = output.open("wb") if output else nullcontext(sys.stdout.buffer)
+        with target as out:
+            for block in dump_blocks(store.store, next(f for f in DUMP_FORMATS if f.suffix == fmt)):
+                out.write(block)
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("source")
+@click.option("--graph", required=True, help=f"Named graph to load into; must start with {IMPORT_GRAPHS}")
+@click.option("--format", "fmt", help="ttl, nt, nq, rdf (RDF/XML) or jsonld; default: from the file name (.gz too).")
+@click.option("--replace", is_flag=True, help="Drop the graph first if it exists.")
+@click.option(
+    "--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal)."
+)
+@data_dir_option
+@reports_errors
+def load(
+    *, source: str, graph: str, fmt: str | None, replace: bool, progress: bool | None, data_dir: Path | None
+) -> None:
+    """Import an RDF file or URL (Turtle, N-Triples, N-Quads, RDF/XML, JSON-LD; gzipped or not) into
+    its own named graph of the embedded store, streaming: the file is never held in memory.
+
+    URLs are fetched only when they start with an entry of CLUSTERKG_IMPORT_ALLOWLIST. Stop a running
+    server first: the store can have only one writer.
+    """
+    settings = make_settings(data_dir=data_dir)
+    target = importer.check_graph(graph)
+    rdf_format, gzipped = importer.guess_format(source, fmt)
+    store = embedded(data_dir)
+    try:
+        with importer.open_source(source, settings.import_allowlist) as opened, store.writing() as ox:
+            if replace:
+                ox.remove_graph(target)
+            with progress_bar(opened, progress) as bar:
+                report = importer.import_into(ox, opened, target, rdf_format, gzipped=gzipped, on_read=bar.update)
+    finally:
+        store.close()
+    click.echo(f"loaded {report.triples} triples into <{report.graph}> ({report.bytes_read} bytes read)")
+
+
+def progress_bar(source: importer.Source, show: bool | None) -> Any:
+    from tqdm import tqdm  # noqa: PLC0415 - only the load command needs it
+
+    disable = not sys.stderr.isatty() if show is None else not show
+    name = Path(source.name).name if "://" not in source.name else source.name
+    return tqdm(total=source.size, unit="B", unit_scale=True, unit_divisor=1024, desc=name, disable=disable)
+
+
+def service_store(data_dir: Path | None, endpoint: str | None) -> Store:
+    settings = make_settings(data_dir=data_dir, sparql_endpoint=endpoint)
+    if settings.is_remote:
+        remote = RemoteStore.from_settings(settings)
+        remote.start()
+        return remote
+    return embedded(data_dir, read_only=True)
+
+
+@click.command()
+@data_dir_option
+@endpoint_option
+@reports_errors
+def graphs(data_dir: Path | None, endpoint: str | None) -> None:
+    """List the named graphs with their triple counts."""
+    import json  # noqa: PLC0415
+
+    store = service_store(data_dir, endpoint)
+    try:
+        result = store.query_sync(QueryJob(GRAPHS_QUERY, "json", max_rows=1_000_000))
+    finally:
+        store.close()
+    rows = json.loads(result.body)["results"]["bindings"]
+    for row in rows:
+        click.echo(f"{int(row['n']['value']):>12}  {row['g']['value']}")
+    click.echo(f"{sum(int(row['n']['value']) for row in rows):>12}  (all {len(rows)} graphs)")
+
+
+@click.command()
+@click.option("--graph", required=True, help=f"The imported graph to drop (under {IMPORT_GRAPHS}).")
+@data_dir_option
+@reports_errors
+def unload(graph: str, data_dir: Path | None) -> None:
+    """Drop an imported named graph from the embedded store."""
+    target = importer.check_graph(graph)
+    store = embedded(data_dir)
+    try:
+        with store.writing() as ox:
+            if target not in set(ox.named_graphs()):
+                raise BadParameter(f"There is no graph <{graph}>.", parameter="graph")
+            ox.remove_graph(target)
+    finally:
+        store.close()
+    click.echo(f"dropped <{graph}>")
+
+
+@click.group(name="links")
+def links_group() -> None:
+    """External identifiers: data/ttl/links.ttl from data/links/*.csv."""
+
+
+@links_group.command()
+@source_dir_option
+@reports_errors
+def generate(source_dir: Path | None) -> None:
+    """Write data/ttl/links.ttl from the verified list and the entity map."""
+    try:
+        path = links.write(locate(source_dir).root)
+    except links.LinkError as error:
+        raise BadParameter(str(error)) from None
+    click.echo(f"wrote {path}")
+
+
+@links_group.command()
+@source_dir_option
+@reports_errors
+def check(source_dir: Path | None) -> None:
+    """Fail if data/ttl/links.ttl differs from what the lists generate."""
+    root = locate(source_dir).root
+    if (root / links.LINKS_TTL).read_text(encoding="utf-8") != links.generate(root):
+        raise BadParameter("data/ttl/links.ttl is out of date: run `clusterkg links generate`.")
+    click.echo("data/ttl/links.ttl is up to date")
+
+
+@click.command(name="mappings")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
+@source_dir_option
+@reports_errors
+def mappings_command(output: Path | None, source_dir: Path | None) -> None:
+    """Print the external identifiers as an SSSOM mapping table (TSV with its YAML metadata block)."""
+    text = mappings.export(locate(source_dir).root)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+COMMANDS = (dump, load, graphs, unload, links_group, mappings_command)
