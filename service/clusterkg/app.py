@@ -19,7 +19,7 @@ from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
-from .http import cached, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import caches, dataset, health, linkeddata, ontology, pages, queries, sparql
 from .http import cases as case_routes
 from .http import validate as validate_routes
 from .logging import AccessLogMiddleware, configure
@@ -79,8 +79,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(queries.build_router(catalogue))
     pages.mount_static(app)
     install_error_handlers(app)
-    app.add_middleware(sparql.CachedAnswers)
-    app.add_middleware(cached.CachedCannedAnswers)
+    app.add_middleware(caches.CachedAnswers)
+    app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

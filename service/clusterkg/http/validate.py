@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from ..entries.reports import Report
 from ..errors import NotAcceptable
 from ..formats import ENTRY_FORMATS
-from .entries import entry_services, language, read_request_entry
+from .deps import entry_services, language, read_request_entry
 from .pages import STATIC_DIR
 
 router = APIRouter(tags=["Entries"])
