@@ -12,7 +12,7 @@ from typing import Any
 
 from ..sparql.negotiation import formats_for
 from .catalogue import CannedQuery
-from .parameters import Parameter
+from .parameters import TYPES, Parameter
 from .runner import Page
 
 
@@ -37,18 +37,6 @@ def openapi_parameters(query: CannedQuery) -> list[dict[str, Any]]:
     return declared + paging_parameters(query)
 
 
-#: The JSON Schema of each parameter type (values are validated by ``canned/parameters.py``, not by FastAPI).
-TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "iri": {"type": "string", "format": "uri"},
-    "string": {"type": "string"},
-    "lang_string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "decimal": {"type": "number"},
-    "date": {"type": "string", "format": "date"},
-    "enum": {"type": "string"},
-}
-
-
 def parameter_schema(spec: Parameter) -> dict[str, Any]:
     constraints = {
         "pattern": "^" + re.escape(spec.prefix) if spec.prefix else spec.pattern,
@@ -58,7 +46,7 @@ def parameter_schema(spec: Parameter) -> dict[str, Any]:
         "maximum": spec.maximum,
         "default": spec.default,
     }
-    return TYPE_SCHEMAS[spec.type] | {key: value for key, value in constraints.items() if value is not None}
+    return TYPES[spec.type].schema | {key: value for key, value in constraints.items() if value is not None}
 
 
 def paging_parameters(query: CannedQuery) -> list[dict[str, Any]]:
