@@ -19,15 +19,13 @@ from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
-from .http import cached, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import caches, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
 from .http import cases as case_routes
 from .http import validate as validate_routes
-from .http.error_pages import error_page, wants_html
 from .logging import AccessLogMiddleware, configure
+from .pages.errors import error_page, wants_html
 from .sources import locate
 from .store import QueryResult, Store, open_store
-from .store.build import build
-from .store.embedded import EmbeddedStore
 
 log = logging.getLogger("clusterkg.app")
 
@@ -46,16 +44,22 @@ ROUTERS = (
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """A ready-to-serve app. Without ``store``, opens the one ``settings`` describe; either way the app
-    starts it at startup (building the embedded store from the sources when they changed) and closes it
-    at shutdown."""
+    """A ready-to-serve app. At startup it opens the store ``settings`` describe (building the embedded
+    store from the sources when they changed, if ``build_on_start``), or starts the ``store`` given
+    instead; at shutdown it closes it."""
     settings = settings or Settings()
     configure(settings.log_level)
-    the_store = store or open_store(settings)
+    catalogue = Catalogue.load(locate(settings.source_dir).queries_dir)  # a broken query stops start-up here
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        start_store(the_store, settings)
+        the_store = store or open_store(
+            settings, update_from_sources=settings.build_on_start, workers=settings.query_workers
+        )
+        if store is not None:
+            store.start()
+        app.state.store = the_store
+        app.state.canned = CannedQueries.from_settings(catalogue, the_store, settings, app.state.result_cache)
         gc.freeze()  # what start-up built lives as long as the app: keep it out of every collection
         try:
             yield
@@ -71,17 +75,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = the_store
     app.state.result_cache = VersionedCache[QueryResult](settings.result_cache_entries, settings.result_cache_bytes)
     for router in ROUTERS:
         app.include_router(router)
-    catalogue = Catalogue.load(locate(settings.source_dir).queries_dir)  # a broken query stops start-up here
-    app.state.canned = CannedQueries.from_settings(catalogue, the_store, settings, app.state.result_cache)
     app.include_router(queries.build_router(catalogue))
     pages.mount_static(app)
     install_error_handlers(app)
-    app.add_middleware(sparql.CachedAnswers)
-    app.add_middleware(cached.CachedCannedAnswers)
+    app.add_middleware(caches.CachedAnswers)
+    app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -97,13 +98,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 def app_from_environment() -> FastAPI:
     """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``."""
     return create_app(Settings())
-
-
-def start_store(store: Store, settings: Settings) -> None:
-    store.start()
-    if isinstance(store, EmbeddedStore) and not store.read_only and settings.build_on_start:
-        report = build(store, locate(settings.source_dir))
-        log.info("store %s: %s", store.description, report.summary())
 
 
 def error_response(error: ClusterKGError, request: Request) -> Response:

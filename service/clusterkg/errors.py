@@ -52,6 +52,12 @@ class BadParameter(BadRequest):
 _POSITION = re.compile(r"(?:error )?at (\d+):(\d+)")
 
 
+class StoreNotBuilt(BadRequest):
+    """A command asked to read an embedded store that has not been built yet."""
+
+    code = "store_not_built"
+
+
 class QuerySyntaxError(BadRequest):
     """A query the SPARQL parser refused; ``line`` and ``column`` locate the error (1-based)."""
 

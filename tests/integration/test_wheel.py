@@ -82,7 +82,7 @@ def fetch(url: str, accept: str = "*/*") -> tuple[int, bytes]:
 def test_the_wheel_carries_the_browser_assets_and_their_licences(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"clusterkg/static/vendor/{name}" for name in VENDOR} <= names
-    assert {"clusterkg/templates/base.html", "clusterkg/sparql/completions.rq"} <= names
+    assert {"clusterkg/templates/base.html", "clusterkg/linkeddata/completions.rq"} <= names
     notices = zipfile.ZipFile(wheel).read("clusterkg/static/vendor/THIRD-PARTY-NOTICES.txt").decode("utf-8")
     assert "@zazuko/yasgui 4.6.2 (MIT)" in notices and "chart.js" in notices
 

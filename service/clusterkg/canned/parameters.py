@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal as TypingLiteral
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pyoxigraph import Literal, NamedNode
 
 from ..errors import BadParameter
@@ -28,7 +29,6 @@ XSD_INTEGER = NamedNode(XSD + "integer")
 XSD_DECIMAL = NamedNode(XSD + "decimal")
 XSD_DATE = NamedNode(XSD + "date")
 
-ParameterType = TypingLiteral["iri", "string", "lang_string", "integer", "decimal", "date", "enum"]
 Term = NamedNode | Literal
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -56,7 +56,7 @@ class Parameter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: ParameterType
+    type: str
     description: str = ""
     default: str | int | float | None = None
     required: bool | None = None
@@ -69,6 +69,13 @@ class Parameter(BaseModel):
     max_length: int = MAX_LENGTH
     pattern: str | None = Field(default=None, description="a string must match this regular expression")
     example: str | int | float | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in TYPES:
+            raise ValueError(f"unknown parameter type {value!r}: use one of {', '.join(TYPES)}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Parameter:
@@ -97,7 +104,7 @@ class Parameter(BaseModel):
             raise bad(name, f"is longer than {self.max_length} characters")
         if CONTROL.search(raw):
             raise bad(name, "contains control characters (line breaks, tabs, NUL)")
-        return CONVERTERS[self.type](self, name, raw)
+        return TYPES[self.type].convert(self, name, raw)
 
 
 def _iri(spec: Parameter, name: str, raw: str) -> NamedNode:
@@ -171,14 +178,24 @@ def _enum(spec: Parameter, name: str, raw: str) -> Term:
     return Literal(raw)
 
 
-CONVERTERS: dict[str, Callable[[Parameter, str, str], Term]] = {
-    "iri": _iri,
-    "string": _string,
-    "lang_string": _lang_string,
-    "integer": _integer,
-    "decimal": _decimal,
-    "date": _date,
-    "enum": _enum,
+@dataclass(frozen=True)
+class ParameterType:
+    """A type a parameter may declare: how a raw value becomes its term, and its JSON Schema (in the
+    OpenAPI description, before the declaration's own constraints)."""
+
+    convert: Callable[[Parameter, str, str], Term]
+    schema: dict[str, Any]
+
+
+#: Every parameter type. Adding one is one entry here (with its converter above) and a test.
+TYPES: dict[str, ParameterType] = {
+    "iri": ParameterType(_iri, {"type": "string", "format": "uri"}),
+    "string": ParameterType(_string, {"type": "string"}),
+    "lang_string": ParameterType(_lang_string, {"type": "string"}),
+    "integer": ParameterType(_integer, {"type": "integer"}),
+    "decimal": ParameterType(_decimal, {"type": "number"}),
+    "date": ParameterType(_date, {"type": "string", "format": "date"}),
+    "enum": ParameterType(_enum, {"type": "string"}),
 }
 
 

@@ -1,4 +1,4 @@
-"""``clusterkg`` commands for the dataset as Linked Data: dumps, imports, named graphs, links, mappings."""
+"""``clusterkg dump``, ``load``, ``graphs`` and ``unload``: the dataset as a whole, and imports of others."""
 
 from __future__ import annotations
 
@@ -9,28 +9,23 @@ from typing import Any
 
 import click
 
-from ..dataset import identifiers as links
 from ..dataset import imports as importer
-from ..dataset import sssom as mappings
 from ..dataset.dumps import dump_blocks
 from ..errors import BadParameter
 from ..formats import DUMP_FORMATS
 from ..namespaces import IMPORT_GRAPHS
-from ..sources import locate
-from ..store import Store
+from ..store import open_store
 from ..store.base import QueryJob
 from ..store.embedded import EmbeddedStore
-from ..store.remote import RemoteStore
-from . import data_dir_option, endpoint_option, make_settings, reports_errors, source_dir_option
+from .options import data_dir_option, endpoint_option, make_settings, reports_errors
 
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 def embedded(data_dir: Path | None, read_only: bool = False) -> EmbeddedStore:
-    store = EmbeddedStore.from_settings(make_settings(data_dir=data_dir), workers=0, read_only=read_only)
-    if read_only and not store.exists:
-        raise BadParameter(f"No store at {store.path}: run `clusterkg build` first.")
-    store.start()
+    """The embedded store in ``data_dir`` (these commands write it or read its files directly)."""
+    store = open_store(make_settings(data_dir=data_dir), read_only=read_only)
+    assert isinstance(store, EmbeddedStore)
     return store
 
 
@@ -100,15 +95,6 @@ def progress_bar(source: importer.Source, show: bool | None) -> Any:
     return tqdm(total=source.size, unit="B", unit_scale=True, unit_divisor=1024, desc=name, disable=disable)
 
 
-def service_store(data_dir: Path | None, endpoint: str | None) -> Store:
-    settings = make_settings(data_dir=data_dir, sparql_endpoint=endpoint)
-    if settings.is_remote:
-        remote = RemoteStore.from_settings(settings)
-        remote.start()
-        return remote
-    return embedded(data_dir, read_only=True)
-
-
 @click.command()
 @data_dir_option
 @endpoint_option
@@ -117,7 +103,7 @@ def graphs(data_dir: Path | None, endpoint: str | None) -> None:
     """List the named graphs with their triple counts."""
     import json  # noqa: PLC0415
 
-    store = service_store(data_dir, endpoint)
+    store = open_store(make_settings(data_dir=data_dir, sparql_endpoint=endpoint), read_only=True)
     try:
         result = store.query_sync(QueryJob(GRAPHS_QUERY, "json", max_rows=1_000_000))
     finally:
@@ -146,47 +132,4 @@ def unload(graph: str, data_dir: Path | None) -> None:
     click.echo(f"dropped <{graph}>")
 
 
-@click.group(name="links")
-def links_group() -> None:
-    """External identifiers: data/ttl/links.ttl from data/links/*.csv."""
-
-
-@links_group.command()
-@source_dir_option
-@reports_errors
-def generate(source_dir: Path | None) -> None:
-    """Write data/ttl/links.ttl from the verified list and the entity map."""
-    try:
-        path = links.write(locate(source_dir).root)
-    except links.LinkError as error:
-        raise BadParameter(str(error)) from None
-    click.echo(f"wrote {path}")
-
-
-@links_group.command()
-@source_dir_option
-@reports_errors
-def check(source_dir: Path | None) -> None:
-    """Fail if data/ttl/links.ttl differs from what the lists generate."""
-    root = locate(source_dir).root
-    if (root / links.LINKS_TTL).read_text(encoding="utf-8") != links.generate(root):
-        raise BadParameter("data/ttl/links.ttl is out of date: run `clusterkg links generate`.")
-    click.echo("data/ttl/links.ttl is up to date")
-
-
-@click.command(name="mappings")
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
-@source_dir_option
-@reports_errors
-def mappings_command(output: Path | None, source_dir: Path | None) -> None:
-    """Print the external identifiers as an SSSOM mapping table (TSV with its YAML metadata block)."""
-    text = mappings.export(locate(source_dir).root)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-
-
-COMMANDS = (dump, load, graphs, unload, links_group, mappings_command)
+COMMANDS = (dump, load, graphs, unload)

@@ -16,16 +16,10 @@ from ..canned.parameters import bad
 from ..canned.runner import CannedQueries, Page, choose_format
 from ..formats import Kind, names
 from ..sources import locate
+from ..store import open_store
 from ..store.base import QueryResult
-from . import (
-    data_dir_option,
-    endpoint_option,
-    make_settings,
-    reading_store,
-    render_table,
-    reports_errors,
-    source_dir_option,
-)
+from .options import data_dir_option, endpoint_option, make_settings, reports_errors, source_dir_option
+from .output import render_table
 
 FORMATS = ("table", *names(Kind.RESULTS, Kind.GRAPH))
 
@@ -89,9 +83,12 @@ def query(
         return
     fmt = choose_format(catalogue.get(name), "json" if output == "table" else output)
     page = Page.of(limit, offset, settings.max_result_rows)
-    with reading_store(settings) as store:
+    store = open_store(settings, read_only=True, build_if_missing=True)
+    try:
         canned = CannedQueries.from_settings(catalogue, store, settings)
         answer = canned.run_sync(canned.prepare(name, parse_params(params), fmt, page))
+    finally:
+        store.close()
     if output == "table":
         click.echo(render_table(QueryResult(answer.body, "json", answer.count)))
     else:

@@ -12,13 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rdflib import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .. import __version__
 from ..linkeddata.describe import select
-from ..namespaces import DATASET, ID, ONTOLOGY_IRI
+from ..namespaces import DATASET, ID
 from ..namespaces import SD as SD_NS
 from ..store import Store
 from .identifiers import SCHEMES
@@ -26,13 +27,10 @@ from .identifiers import SCHEMES
 SD = Namespace(SD_NS)
 DS = Namespace(DATASET + "#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-LANGUAGES = (
-    URIRef("http://publications.europa.eu/resource/authority/language/JPN"),
-    URIRef("http://publications.europa.eu/resource/authority/language/ENG"),
-)
 MEDIA = "https://www.iana.org/assignments/media-types/"
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch)
-EXAMPLES = (ID + "org/tama-association", ID + "agglomeration/tama", ID + "place/berlin")
+#: What the description states whatever the store holds (titles, licence, publisher, languages...).
+STATIC_DESCRIPTION = Path(__file__).with_name("description.ttl")
 
 Q_TOTALS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
 WHERE { GRAPH ?g { ?s ?p ?o } }"""
@@ -126,55 +124,17 @@ def description(stats: Statistics, base_url: str) -> Graph:
 
 
 def _dataset(graph: Graph, dataset: URIRef, stats: Statistics) -> None:
+    """What holds whatever the store holds (``description.ttl``), then what is counted from it."""
+    graph.parse(STATIC_DESCRIPTION, format="turtle")
     add = graph.add
-    add((dataset, RDF.type, VOID.Dataset))
-    add((dataset, RDF.type, DCAT.Dataset))
-    add((dataset, DCTERMS.title, Literal("ClusterKG: a knowledge graph of industrial-cluster policy", lang="en")))
-    add((dataset, DCTERMS.title, Literal("クラスター知識グラフ：産業クラスター政策の知識グラフ", lang="ja")))
-    add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "Clusters and industrial agglomerations in the United States, Germany and Japan, the actors in them, "
-                "their networks, support services, policy programmes, memberships, collaboration cases and statistics, "
-                "each statement with the verbatim source quote it comes from; with links to Wikidata, GeoNames, DBpedia, "
-                "ROR and codes of NUTS 2006, ISO 3166 and Japanese local governments.",
-                lang="en",
-            ),
-        )
-    )
-    add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "米国・ドイツ・日本の産業クラスターと産業集積、その構成主体、ネットワーク、支援事業、政策、会員、連携事例、統計を、"
-                "各記述の出典となる原文の引用とともに表す知識グラフ。",
-                lang="ja",
-            ),
-        )
-    )
-    add((dataset, DCTERMS.license, LICENCE))
-    add((dataset, DCTERMS.publisher, DS.publisher))
-    add((DS.publisher, RDF.type, FOAF.Agent))
-    add((DS.publisher, FOAF.name, Literal("ClusterKG project")))
-    add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     add((dataset, DCTERMS.modified, Literal(datetime.now(UTC).date().isoformat(), datatype=XSD.date)))
     add((dataset, OWL.versionInfo, Literal(__version__)))
-    for language in LANGUAGES:
-        add((dataset, DCTERMS.language, language))
-    for keyword in ("industrial cluster", "regional innovation policy", "産業クラスター", "TAMA"):
-        add((dataset, DCAT.keyword, Literal(keyword)))
-    add((dataset, VOID.uriSpace, Literal(ID)))
     add((dataset, VOID.triples, Literal(stats.triples)))
     add((dataset, VOID.entities, Literal(stats.entities)))
     add((dataset, VOID.distinctSubjects, Literal(stats.subjects)))
     add((dataset, VOID.distinctObjects, Literal(stats.objects)))
     add((dataset, VOID.properties, Literal(len(stats.properties))))
     add((dataset, VOID.classes, Literal(len(stats.classes))))
-    for example in EXAMPLES:
-        add((dataset, VOID.exampleResource, URIRef(example)))
     used = {namespace_of(iri) for iri in [*stats.properties, *stats.classes]}
     for vocabulary in sorted(used):
         add((dataset, VOID.vocabulary, URIRef(vocabulary)))

@@ -7,8 +7,8 @@ entry's own resources are focus nodes, so the shapes judge the entry and not the
 shapes are parsed once and reused. Rules SHACL cannot state (new resources only, known terms, dangling
 references...) are in ``rules.py``; their results join the report.
 
->>> from clusterkg.resources import locate
->>> from clusterkg.entry import read_entry, format_named
+>>> from clusterkg.sources import locate
+>>> from clusterkg.entries.reading import read_entry, format_named
 >>> validator = EntryValidator.load(locate())
 >>> entry = read_entry(b'<https://w3id.org/clusterkg/id/org/x> a <https://w3id.org/clusterkg/ont#Klaster> .',
 ...                    format_named("turtle"))

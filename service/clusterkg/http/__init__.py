@@ -1,1 +1,4 @@
-"""Thin routers: parse the request, call the store, format the answer. Errors are raised, never built here."""
+"""HTTP: thin routers (parse the request, call the capability, format the answer; errors are raised,
+never built here), the answer caches as one middleware module (``caches.py``) and what routes get from
+the app (``deps.py``). ``app.py`` includes the routers and maps errors to responses in one place.
+"""

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..entries.cases import check_case_id
 from ..sparql.negotiation import negotiate
-from .entries import entry_services, language, read_request_entry
+from .deps import entry_services, language, read_request_entry
 from .validate import ENTRY_BODY, PARAMETERS
 
 router = APIRouter(tags=["Entries"])

@@ -1,4 +1,4 @@
-"""``GET /completions``: the query editor's term completion, from this store (see ``sparql/completions.py``)."""
+"""``GET /completions``: the query editor's term completion, from this store (see ``linkeddata/completions.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from ..sparql.completions import KINDS, complete
+from ..linkeddata.completions import KINDS, complete
 from .deps import get_store
 
 router = APIRouter(tags=["Pages"])

@@ -1,7 +1,7 @@
 """Pages for people: ``/`` (the query editor), its static assets, ``/examples`` and ``/docs`` (OpenAPI).
 
 Everything is served from the package: no asset comes from the internet. Pages are templates in
-``clusterkg/templates/`` that extend ``base.html`` (see ``templating.py``); scripts and styles live in
+``clusterkg/templates/`` that extend ``base.html`` (see ``pages/templating.py``); scripts and styles live in
 ``clusterkg/static/``, the browser libraries in ``static/vendor`` (copied from npm at build time). A new page
 adds its template and a route here (or in its own router).
 """
@@ -20,8 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from ..canned.examples import load_examples
 from ..linkeddata.iris import SERVED
 from ..namespaces import PREFIXES
+from ..pages.templating import render_page
 from ..sources import locate
-from ..templating import render_page
 from .deps import get_settings
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"

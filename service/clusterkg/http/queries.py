@@ -15,21 +15,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from ..canned.catalogue import CannedQuery, Catalogue
-from ..canned.parameters import Parameter, bad
-from ..canned.runner import CannedAnswer, CannedQueries, Page
+from ..canned.openapi import openapi_parameters, operation_description, operation_responses
+from ..canned.parameters import bad
+from ..canned.runner import CannedAnswer, Page
 from ..errors import NotAcceptable
 from ..formats import Format
+from ..pages.templating import render_page
 from ..sparql.negotiation import formats_for, negotiate
-from ..templating import render_page
-from .deps import get_settings
+from .deps import get_canned, get_settings
 
 PAGING = ("limit", "offset", "format")
 TAG = "Canned queries"
-
-
-def canned(request: Request) -> CannedQueries:
-    queries: CannedQueries = request.app.state.canned
-    return queries
 
 
 def build_router(catalogue: Catalogue) -> APIRouter:
@@ -67,16 +63,16 @@ async def questions_page() -> HTMLResponse:
 
 async def list_queries(request: Request) -> JSONResponse:
     """Name, summary, description, tags, parameters and chart of every canned query."""
-    return JSONResponse({"queries": [query.describe() for query in canned(request).catalogue]})
+    return JSONResponse({"queries": [query.describe() for query in get_canned(request).catalogue]})
 
 
 async def query_text(request: Request, name: str) -> PlainTextResponse:
-    query = canned(request).catalogue.get(name)
+    query = get_canned(request).catalogue.get(name)
     return PlainTextResponse(query.text, media_type="application/sparql-query")
 
 
 async def unknown_query(request: Request, name: str) -> Response:
-    canned(request).catalogue.get(name)  # raises UnknownQuery (404)
+    get_canned(request).catalogue.get(name)  # raises UnknownQuery (404)
     raise AssertionError("unreachable: every known query has its own route")  # pragma: no cover
 
 
@@ -92,7 +88,7 @@ def endpoint_for(query: CannedQuery) -> Any:
 
 async def answer(request: Request, name: str) -> Response:
     """Validate, bind, page, run (or take from the cache) and send one canned query."""
-    queries = canned(request)
+    queries = get_canned(request)
     query = queries.catalogue.get(name)
     params = single_values(request)
     fmt = choose_format(query, request.headers.get("accept"), params.pop("format", None))
@@ -131,92 +127,3 @@ def to_response(request: Request, result: CannedAnswer) -> Response:
         )
         headers["Link"] = f'<{following}>; rel="next"'
     return Response(result.body, media_type=result.fmt.content_type, headers=headers)
-
-
-# --- the OpenAPI description of one canned query ----------------------------------------------------
-
-
-def operation_description(query: CannedQuery) -> str:
-    tags = ", ".join(query.header.tags)
-    example = f"\n\nExample: `{query.header.example}`" if query.header.example else ""
-    return f"{query.header.description}\n\nTags: {tags}.{example}\n\n```sparql\n{query.text.strip()}\n```"
-
-
-def openapi_parameters(query: CannedQuery) -> list[dict[str, Any]]:
-    declared = [
-        {
-            "name": name,
-            "in": "query",
-            "required": spec.is_required,
-            "description": spec.description,
-            "schema": parameter_schema(spec),
-            **({"example": str(spec.example)} if spec.example is not None else {}),
-        }
-        for name, spec in query.header.parameters.items()
-    ]
-    return declared + paging_parameters(query)
-
-
-#: The JSON Schema of each parameter type (values are validated by ``canned/parameters.py``, not by FastAPI).
-TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "iri": {"type": "string", "format": "uri"},
-    "string": {"type": "string"},
-    "lang_string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "decimal": {"type": "number"},
-    "date": {"type": "string", "format": "date"},
-    "enum": {"type": "string"},
-}
-
-
-def parameter_schema(spec: Parameter) -> dict[str, Any]:
-    constraints = {
-        "pattern": "^" + re.escape(spec.prefix) if spec.prefix else spec.pattern,
-        "enum": list(spec.enum) if spec.enum else None,
-        "maxLength": spec.max_length if spec.type in ("string", "lang_string") else None,
-        "minimum": spec.minimum,
-        "maximum": spec.maximum,
-        "default": spec.default,
-    }
-    return TYPE_SCHEMAS[spec.type] | {key: value for key, value in constraints.items() if value is not None}
-
-
-def paging_parameters(query: CannedQuery) -> list[dict[str, Any]]:
-    formats = [fmt.name for fmt in formats_for(query.form in ("CONSTRUCT", "DESCRIBE"))]
-    return [
-        {
-            "name": "limit",
-            "in": "query",
-            "required": False,
-            "description": "Rows per page; a Link header with rel=next points to the next page.",
-            "schema": {"type": "integer", "minimum": 1, "default": Page().limit},
-        },
-        {
-            "name": "offset",
-            "in": "query",
-            "required": False,
-            "description": "Rows to skip.",
-            "schema": {"type": "integer", "minimum": 0, "default": 0},
-        },
-        {
-            "name": "format",
-            "in": "query",
-            "required": False,
-            "description": "Result format; overrides the Accept header.",
-            "schema": {"type": "string", "enum": formats},
-        },
-    ]
-
-
-def operation_responses(query: CannedQuery) -> dict[int | str, dict[str, Any]]:
-    formats = formats_for(query.form in ("CONSTRUCT", "DESCRIBE"))
-    error_schema = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
-    error = {"application/json": {"schema": error_schema}}
-    return {
-        200: {"description": "The answer", "content": {fmt.media_type: {} for fmt in formats}},
-        404: {"description": "Unknown query", "content": error},
-        422: {
-            "description": "A parameter is missing, unknown or not of its type (named in the error)",
-            "content": error,
-        },
-    }

@@ -6,10 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..cache import VersionedCache
-from ..errors import ClusterKGError, NotAcceptable
+from ..errors import NotAcceptable
 from ..formats import Format, Kind, names, of_kind
 from ..sparql.negotiation import formats_for, negotiate
 from ..sparql.policy import QueryForm, analyse, check_query_policy
@@ -116,57 +115,6 @@ async def cached_query(request: Request, job: QueryJob) -> QueryResult:
     result = await store.query(job)
     cache.put(job, version, result, len(result.body))
     return result
-
-
-class CachedAnswers:
-    """Pure ASGI middleware: a ``GET /sparql`` whose answer is in the result cache is answered here, without
-    the routing layers. The request goes through the same limits, policy checks and negotiation as in the
-    route; as their outcome depends only on the query string and the Accept header, it is remembered for
-    the next identical request. Any other request, a miss or a refused request (the route then reports
-    the error) goes on to the app."""
-
-    def __init__(self, app: ASGIApp, remembered: int = 4096) -> None:
-        self.app = app
-        self.remembered = remembered
-        self._jobs: dict[tuple[bytes, bytes], QueryJob] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            job = await self._job(scope, receive)
-            state = scope["app"].state
-            hit = None if job is None else state.result_cache.get(job, cache_version(state.store, job))
-            if hit is not None:
-                await send_result(hit, send)
-                return
-        await self.app(scope, receive, send)
-
-    async def _job(self, scope: Scope, receive: Receive) -> QueryJob | None:
-        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
-        key = (scope["query_string"], accept)
-        job = self._jobs.get(key)
-        if job is None:
-            try:
-                job = await read_job(Request(scope, receive))
-            except ClusterKGError:
-                return None
-            if len(self._jobs) >= self.remembered:
-                self._jobs.clear()
-            self._jobs[key] = job
-        return job
-
-
-async def send_result(result: QueryResult, send: Send) -> None:
-    """The same response as ``to_response``, written as the two ASGI messages."""
-    headers = [
-        (b"content-type", MEDIA_TYPES[result.result_format].encode()),
-        (b"content-length", str(len(result.body)).encode()),
-        (b"vary", b"Accept"),
-        (b"x-clusterkg-result-count", str(result.count).encode()),
-    ]
-    if result.truncated:
-        headers.append((b"x-clusterkg-truncated", b"true"))
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": result.body})
 
 
 def choose_format(form: QueryForm, accept: str | None, formats: tuple[str, ...]) -> Format:

@@ -12,10 +12,9 @@ from ..entries.case_examples import case_example, invalid_examples, template_cas
 from ..entries.reports import Report
 from ..errors import NotAcceptable
 from ..formats import ENTRY_FORMATS
+from ..pages.templating import render_page
 from ..sources import locate
-from ..templating import render_page
-from .deps import get_settings
-from .entries import entry_services, language, read_request_entry
+from .deps import entry_services, get_settings, language, read_request_entry
 
 router = APIRouter(tags=["Entries"])
 

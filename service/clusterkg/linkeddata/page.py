@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
+from ..pages.templating import render_page
 from ..store import Store
-from ..templating import render_page
 from .describe import construct, page_context, select
 from .network_svg import network_svg
 from .view import CENTRE_KINDS, ResourcePage, actor, build_page, kind_of, network_query, nodes_query, ties

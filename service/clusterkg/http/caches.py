@@ -1,11 +1,16 @@
-"""Answers of canned queries sent again from the result cache, before the routing layers.
+"""The answer caches: pure ASGI middleware that sends a cached answer before the routing layers.
+
+``CachedAnswers`` serves ``GET /sparql`` and ``CachedCannedAnswers`` serves ``GET /queries/NAME`` from the
+service's result cache (``cache.VersionedCache``), keyed by what the answer depends on and by the data
+version, so the first request after any write runs the query again. Anything else, a miss or a refused
+request goes on to the app, which answers (and reports errors) as usual.
 
 The answer to ``GET /queries/NAME?...`` depends only on the query, the query string, the ``Accept`` header,
 the URL the request was made to (the ``Link`` to the next page is absolute) and the data. The first
 successful answer to such a request is kept as it was sent, in the service's result cache, under the data
 version read before the request ran; an identical request then gets the same bytes while the version is
-unchanged, so the first request after any write runs the query again. Canned queries that call a remote
-``SERVICE`` are never kept: their data can change at any time. Errors are never kept.
+unchanged. Canned queries that call a remote ``SERVICE`` are never kept: their data can change at any
+time. Errors are never kept.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .sparql import analyse_cached
+from ..errors import ClusterKGError
+from ..store.base import QueryJob, QueryResult
+from .sparql import MEDIA_TYPES, analyse_cached, cache_version, read_job
 
 PREFIX = "/queries/"
 
@@ -34,7 +42,7 @@ class CachedCannedAnswers:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
-        version = cache_version(state, scope["path"][len(PREFIX) :])
+        version = canned_cache_version(state, scope["path"][len(PREFIX) :])
         if version is None:
             await self.app(scope, receive, send)
             return
@@ -50,7 +58,7 @@ class CachedCannedAnswers:
             state.result_cache.put(key, version, kept, len(kept[2]))
 
 
-def cache_version(state: Any, name: str) -> int | None:
+def canned_cache_version(state: Any, name: str) -> int | None:
     """The data version to keep the answer under, or ``None``: not a canned query, or a federated one."""
     canned = getattr(state, "canned", None)
     query = None if canned is None else canned.catalogue.queries.get(name)
@@ -95,3 +103,54 @@ class Recorder:
         if self.status != 200 or not self.complete:
             return None
         return self.status, self.headers, b"".join(self.body)
+
+
+class CachedAnswers:
+    """Pure ASGI middleware: a ``GET /sparql`` whose answer is in the result cache is answered here, without
+    the routing layers. The request goes through the same limits, policy checks and negotiation as in the
+    route; as their outcome depends only on the query string and the Accept header, it is remembered for
+    the next identical request. Any other request, a miss or a refused request (the route then reports
+    the error) goes on to the app."""
+
+    def __init__(self, app: ASGIApp, remembered: int = 4096) -> None:
+        self.app = app
+        self.remembered = remembered
+        self._jobs: dict[tuple[bytes, bytes], QueryJob] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            job = await self._job(scope, receive)
+            state = scope["app"].state
+            hit = None if job is None else state.result_cache.get(job, cache_version(state.store, job))
+            if hit is not None:
+                await send_result(hit, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _job(self, scope: Scope, receive: Receive) -> QueryJob | None:
+        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
+        key = (scope["query_string"], accept)
+        job = self._jobs.get(key)
+        if job is None:
+            try:
+                job = await read_job(Request(scope, receive))
+            except ClusterKGError:
+                return None
+            if len(self._jobs) >= self.remembered:
+                self._jobs.clear()
+            self._jobs[key] = job
+        return job
+
+
+async def send_result(result: QueryResult, send: Send) -> None:
+    """The same response as ``to_response``, written as the two ASGI messages."""
+    headers = [
+        (b"content-type", MEDIA_TYPES[result.result_format].encode()),
+        (b"content-length", str(len(result.body)).encode()),
+        (b"vary", b"Accept"),
+        (b"x-clusterkg-result-count", str(result.count).encode()),
+    ]
+    if result.truncated:
+        headers.append((b"x-clusterkg-truncated", b"true"))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": result.body})

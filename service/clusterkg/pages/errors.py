@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from ..errors import ClusterKGError
 from ..sparql.negotiation import parse_accept
-from ..templating import render_page
+from .templating import render_page
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

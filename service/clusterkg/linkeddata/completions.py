@@ -24,9 +24,9 @@ from rdflib.term import Node
 
 from ..canned.binding import QueryShape
 from ..errors import BadParameter
-from ..linkeddata.describe import select
 from ..namespaces import PREFIXES
 from ..store import Store
+from .describe import select
 
 KINDS = ("class", "property", "concept")
 QUERY_FILE = Path(__file__).resolve().parent / "completions.rq"
