@@ -126,7 +126,9 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
 
 def test_federated_queries_are_never_cached(client: TestClient) -> None:
     store = client.app.state.store  # type: ignore[attr-defined]
-    remote = QueryJob("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", "json")
+    remote = QueryJob(
+        "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", "json", federated=True
+    )
     assert cache_version(store, remote) is None
     assert cache_version(store, QueryJob(COUNT, "json")) == store.data_version
 

@@ -86,6 +86,31 @@ def test_default_and_named_graph_uri(client: TestClient) -> None:
     assert bindings(response) == [{"g": alpha}]
 
 
+def test_the_query_from_clause_defines_its_dataset(client: TestClient) -> None:
+    alpha = "https://w3id.org/clusterkg/graph/data/alpha"
+    from_alpha = f"SELECT (COUNT(*) AS ?n) FROM <{alpha}> WHERE {{ ?s ?p ?o }}"
+    assert bindings(client.get("/sparql", params={"query": from_alpha})) == [{"n": "7"}]
+    named = f"SELECT DISTINCT ?g FROM NAMED <{alpha}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert bindings(client.get("/sparql", params={"query": named})) == [{"g": alpha}]
+    only_named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{alpha}> WHERE {{ ?s ?p ?o }}"
+    assert bindings(client.get("/sparql", params={"query": only_named})) == [{"n": "0"}]
+
+
+def test_the_protocol_dataset_wins_over_from(client: TestClient) -> None:
+    beta = "https://w3id.org/clusterkg/graph/data/sub/beta"
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/clusterkg/graph/data/alpha> WHERE { ?s ?p ?o }"
+    assert bindings(client.get("/sparql", params={"query": query, "default-graph-uri": beta})) == [{"n": "3"}]
+
+
+def test_deep_nesting_is_refused_with_the_limit(client: TestClient) -> None:
+    for query in ("SELECT * WHERE " + "{" * 300 + "}" * 300, "ASK { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }"):
+        response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 400
+        assert (
+            response.json()["error"] == "nesting_limit" and "CLUSTERKG_MAX_QUERY_NESTING" in response.json()["message"]
+        )
+
+
 # --- formats --------------------------------------------------------------------------------------------
 
 

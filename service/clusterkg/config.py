@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     max_query_length: int = Field(default=100_000, gt=0, description="Characters in a query.")
     max_body_bytes: int = Field(default=10_000_000, gt=0, description="Bytes in a request body.")
     max_result_rows: int = Field(default=100_000, gt=0, description="Rows (or triples) in a result.")
+    max_query_nesting: int = Field(
+        default=256, gt=0, le=1000, description="How deep a query may nest brackets ({, (, [)."
+    )
     query_workers: int = Field(default=2, ge=1, le=64, description="Query worker processes (embedded store).")
     http_workers: int = Field(default=1, ge=1, le=32, description="HTTP server processes (`clusterkg serve`).")
     result_cache_entries: int = Field(default=1024, ge=0, description="Answers kept by the result cache (0: off).")

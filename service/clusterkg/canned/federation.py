@@ -4,8 +4,9 @@ A canned query names its remote endpoint with a parameter of type ``iri`` and us
 ``SERVICE ?endpoint { ... }``. Oxigraph evaluates ``SERVICE`` itself (over HTTP) but only with a
 constant IRI: a ``VALUES`` binding of the variable is not enough ("the variable encoding the service
 name is unbound"). So the bound, validated IRI is written in place of the variable, and the result is
-then held to the same policy as a user's query at ``/sparql``: every ``SERVICE`` target must be on
-``CLUSTERKG_SERVICE_ALLOWLIST`` or the query is refused (403 ``service_forbidden``).
+then held to the same rule as a user's query at ``/sparql`` (``sparql/policy.py``): every ``SERVICE``
+target must be on ``CLUSTERKG_SERVICE_ALLOWLIST`` or the query is refused (403 ``service_forbidden``).
+Only then does it run on the worker that has network.
 
 >>> from pyoxigraph import NamedNode
 >>> resolve_services("SELECT * { SERVICE ?ep { ?s ?p ?o } }", {"ep": NamedNode("http://h/sparql")}, ["http://h/"])
@@ -19,7 +20,8 @@ from collections.abc import Mapping, Sequence
 
 from pyoxigraph import Literal, NamedNode
 
-from ..sparql.policy import analyse, check_targets
+from ..errors import ServiceForbidden
+from ..sparql.policy import check_service
 
 Term = NamedNode | Literal
 # SERVICE [SILENT] ?var, outside strings/IRIs/comments (those are blanked before matching).
@@ -30,13 +32,19 @@ OPAQUE = re.compile(
 
 
 def uses_service(text: str) -> bool:
-    """Whether the query calls a remote endpoint (then its answer must not be cached)."""
-    return bool(analyse(text).service_targets)
+    """Whether a canned query (a file of ours) calls an endpoint named by a parameter: then it runs where
+    there is network, and its answer is never cached."""
+    return SERVICE_VARIABLE.search(_blank(text)) is not None
 
 
 def _blank(text: str) -> str:
     """The text with strings, IRIs and comments replaced by spaces (same length), for safe matching."""
     return OPAQUE.sub(lambda m: " " * len(m.group()), text)
+
+
+def without_header(text: str) -> str:
+    """The query without its ``#+`` header lines (comments that may well mention services), line for line."""
+    return "\n".join("" if line.startswith("#+") else line for line in text.split("\n"))
 
 
 def resolve_services(text: str, terms: Mapping[str, Term | None], allowlist: Sequence[str]) -> str:
@@ -51,6 +59,7 @@ def resolve_services(text: str, terms: Mapping[str, Term | None], allowlist: Seq
             silent = match.group(1) or ""
             pieces += [text[at : match.start()], f"SERVICE{silent} {term}"]
             at = match.end()
-    resolved = "".join([*pieces, text[at:]])
-    check_targets(analyse(resolved), allowlist)
+    resolved = without_header("".join([*pieces, text[at:]]))
+    if not check_service(resolved, allowlist):
+        raise ServiceForbidden("The query's SERVICE endpoint is not given as an IRI.", target=None)
     return resolved

@@ -138,10 +138,10 @@ class CannedQueries:
         if query.form == "SELECT":
             # One row more than asked tells whether a next page exists; the store drops it (truncated).
             text = query.shape.page(bound, page.limit + 1, page.offset)
-            job = QueryJob(text, fmt.name, max_rows=page.limit, timeout=self.timeout)
+            job = QueryJob(text, fmt.name, max_rows=page.limit, timeout=self.timeout, federated=query.federated)
         else:
             text = query.shape.page(bound, page.limit, page.offset)
-            job = QueryJob(text, fmt.name, max_rows=self.max_rows, timeout=self.timeout)
+            job = QueryJob(text, fmt.name, max_rows=self.max_rows, timeout=self.timeout, federated=query.federated)
         return Prepared(query, terms, page, fmt, job, cacheable=not query.federated)
 
     async def run(self, prepared: Prepared) -> CannedAnswer:

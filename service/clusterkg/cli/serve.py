@@ -63,6 +63,10 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
 
 
+#: Seconds an HTTP process may take to answer the supervisor's health check (start-up included).
+WORKER_HEALTHCHECK_TIMEOUT = 60
+
+
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
     """Several HTTP processes sharing the port (uvicorn's ``workers``), each with its own app and query
     workers over the shared store (``store/shared.py``). The store is built here, once, before they start;
@@ -84,6 +88,9 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
+        # a process imports the whole service before it can answer uvicorn's health check: on a loaded
+        # machine that takes longer than uvicorn's 5 s default, and uvicorn would kill it as hung
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT,
     )
 
 

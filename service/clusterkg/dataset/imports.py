@@ -29,7 +29,7 @@ from pyoxigraph import Store as OxStore
 from ..errors import BadParameter, Forbidden, StoreError
 from ..formats import IMPORT_FORMATS
 from ..namespaces import IMPORT_GRAPHS
-from ..sparql.policy import is_allowed
+from ..sparql.allowlist import is_allowed
 
 BLOCK_BYTES = 8 << 20  # N-Triples read per native bulk load
 BATCH_QUADS = 100_000  # parsed triples written per bulk_extend

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import ClusterKGError
 from ..store.base import QueryJob, QueryResult
-from .sparql import MEDIA_TYPES, analyse_cached, cache_version, read_job
+from .sparql import MEDIA_TYPES, cache_version, read_job
 
 PREFIX = "/queries/"
 
@@ -62,7 +62,7 @@ def canned_cache_version(state: Any, name: str) -> int | None:
     """The data version to keep the answer under, or ``None``: not a canned query, or a federated one."""
     canned = getattr(state, "canned", None)
     query = None if canned is None else canned.catalogue.queries.get(name)
-    if query is None or analyse_cached(query.text).service_targets:
+    if query is None or query.federated:
         return None
     version: int | None = state.store.data_version
     return version

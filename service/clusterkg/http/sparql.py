@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request, Response
 from ..cache import VersionedCache
 from ..errors import NotAcceptable
 from ..formats import Format, Kind, names, of_kind
+from ..sparql.form import QueryForm, analyse
 from ..sparql.negotiation import formats_for, negotiate
-from ..sparql.policy import QueryForm, analyse, check_query_policy
+from ..sparql.policy import check_query
 from ..sparql.protocol import FORM, SPARQL_QUERY, read_request
 from ..store.base import QueryJob, QueryResult, Store
 from .deps import get_settings, get_store
@@ -77,19 +78,32 @@ async def answer(request: Request) -> Response:
 
 
 async def read_job(request: Request) -> QueryJob:
-    """The request as a job for the store, after the limits, the policy checks and content negotiation."""
+    """The request as a job for the store, after the limits, the policy checks and content negotiation.
+
+    The dataset is the Protocol's (``default-graph-uri``, ``named-graph-uri``) if the request names one,
+    else the query's own ``FROM``/``FROM NAMED``, else the union of all graphs (the store's default)."""
     settings = get_settings(request)
     parsed = await read_request(request, settings)
     analysis = analyse_cached(parsed.query)
-    check_query_policy(analysis, settings.service_allowlist, parsed.default_graph_uris + parsed.named_graph_uris)
+    protocol_graphs = parsed.default_graph_uris + parsed.named_graph_uris
+    policy = check_query(
+        parsed.query,
+        analysis,
+        settings.service_allowlist,
+        protocol_graphs=protocol_graphs,
+        max_nesting=settings.max_query_nesting,
+        isolated=get_store(request).isolates_network,
+    )
     fmt = choose_format(analysis.form, parsed.accept, parsed.formats)
+    from_protocol = bool(protocol_graphs)
     return QueryJob(
         query=parsed.query,
         result_format=fmt.name,
-        default_graphs=parsed.default_graph_uris,
-        named_graphs=parsed.named_graph_uris,
+        default_graphs=parsed.default_graph_uris if from_protocol else tuple(analysis.default_graphs),
+        named_graphs=parsed.named_graph_uris if from_protocol else tuple(analysis.named_graphs),
         max_rows=settings.max_result_rows,
         timeout=settings.query_timeout,
+        federated=policy.federated,
     )
 
 
@@ -101,7 +115,7 @@ def result_cache(request: Request) -> VersionedCache[QueryResult]:
 def cache_version(store: Store, job: QueryJob) -> int | None:
     """The data version an answer is cached under; ``None`` (not cached) for a query that calls a remote
     ``SERVICE``, whose data can change at any time, and for a store that cannot tell its version."""
-    return None if analyse_cached(job.query).service_targets else store.data_version
+    return None if job.federated else store.data_version
 
 
 async def cached_query(request: Request, job: QueryJob) -> QueryResult:

@@ -22,6 +22,8 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 100_000
     timeout: float = 30.0
+    #: The query calls allow-listed SERVICE endpoints (``sparql/policy.py``): evaluated where there is network.
+    federated: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -58,6 +60,11 @@ class Store(Protocol):
     def data_version(self) -> int | None:
         """A number that changes whenever this service writes to the store, for caches keyed on the data;
         ``None`` when the store can change behind the service's back (a remote server)."""
+        ...
+
+    @property
+    def isolates_network(self) -> bool:
+        """Whether the queries that are not federated are evaluated without network (``sandbox.py``)."""
         ...
 
     def start(self) -> None: ...

@@ -8,6 +8,7 @@ data version bumped, so the workers reopen their view before their next query.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from pyoxigraph import NamedNode, QuerySolutions
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
-from ..errors import QueryFailed, QuerySyntaxError, StoreLocked, StoreUnavailable
+from ..errors import QueryFailed, QuerySyntaxError, ServiceForbidden, StoreLocked, StoreUnavailable
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
@@ -25,6 +26,7 @@ from .shared import SharedVersion, open_for_writing
 from .workers import WorkerPool
 
 STORE_SUBDIR = "oxigraph"
+log = logging.getLogger("clusterkg.store")
 
 
 def store_path(data_dir: Path) -> Path:
@@ -36,15 +38,21 @@ class EmbeddedStore:
     ``shared=True`` (several server processes) reads through read-only views and opens the store for
     writing only while writing, under a lock file (``shared.py``)."""
 
-    def __init__(self, data_dir: Path, workers: int = 2, read_only: bool = False, shared: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, workers: int = 2, read_only: bool = False, shared: bool = False, federation: bool = False
+    ) -> None:
         self.path = store_path(data_dir)
         self.workers = workers
+        #: Whether a worker with network evaluates federated queries (``QueryJob.federated``); the other
+        #: workers have none (``sandbox.py``).
+        self.federation = federation
         self.read_only = read_only
         self.shared = shared and not read_only
         self._shared_version: SharedVersion | None = None
         self._view_version = 0
         self._store: OxStore | None = None
         self._pool: WorkerPool | None = None
+        self._federation_pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
         self._version = 1
         self._write_lock = threading.Lock()
@@ -52,7 +60,8 @@ class EmbeddedStore:
     @classmethod
     def from_settings(cls, settings: Settings, workers: int | None = None, read_only: bool = False) -> EmbeddedStore:
         workers = settings.query_workers if workers is None else workers
-        return cls(settings.data_dir, workers, read_only, shared=settings.http_workers > 1)
+        federation = bool(settings.service_allowlist)
+        return cls(settings.data_dir, workers, read_only, shared=settings.http_workers > 1, federation=federation)
 
     @property
     def description(self) -> str:
@@ -74,9 +83,25 @@ class EmbeddedStore:
         else:
             self._store = self._open()
         if self.workers > 0 and not self.read_only:
-            self._pool = WorkerPool(self.path, self.workers)
-            self._pool.version = self._version
-            self._pool.start()
+            self._pool = self._start_pool(self.workers, isolate=True)
+            if not self._pool.isolated:
+                log.warning(
+                    "query workers could not leave the network (no network namespaces here): queries that "
+                    "mention SERVICE are refused unless a SPARQL parser shows they call none"
+                )
+            if self.federation:
+                self._federation_pool = self._start_pool(1, isolate=False)
+
+    def _start_pool(self, size: int, isolate: bool) -> WorkerPool:
+        pool = WorkerPool(self.path, size, isolate=isolate)
+        pool.version = self._version
+        pool.start()
+        return pool
+
+    @property
+    def isolates_network(self) -> bool:
+        """Whether queries that are not federated are evaluated by workers without network."""
+        return self._pool is not None and self._pool.isolated
 
     def _start_shared(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -102,9 +127,10 @@ class EmbeddedStore:
             raise StoreUnavailable(f"Cannot open the store at {self.path}: {error}") from None
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        for pool in (self._pool, self._federation_pool):
+            if pool is not None:
+                pool.close()
+        self._pool = self._federation_pool = None
         if self._store is not None and not self.read_only and not self.shared:
             self._store.flush()
         self._store = None
@@ -122,11 +148,14 @@ class EmbeddedStore:
         return self._store
 
     async def query(self, job: QueryJob) -> QueryResult:
-        if self._pool is None:
+        pool = self._federation_pool if job.federated else self._pool
+        if pool is None:
+            if job.federated and self._pool is not None:
+                raise ServiceForbidden("This service calls no SERVICE endpoint (CLUSTERKG_SERVICE_ALLOWLIST).")
             return await asyncio.to_thread(self.query_sync, job)
         if self._shared_version is not None:
-            self._pool.version = self._shared_version.value
-        return await self._pool.run(job)
+            pool.version = self._shared_version.value
+        return await pool.run(job)
 
     def query_sync(self, job: QueryJob) -> QueryResult:
         try:
@@ -179,5 +208,6 @@ class EmbeddedStore:
             finally:
                 self.store.flush()
                 self._version += 1
-                if self._pool is not None:
-                    self._pool.version = self._version
+                for pool in (self._pool, self._federation_pool):
+                    if pool is not None:
+                        pool.version = self._version

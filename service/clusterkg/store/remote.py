@@ -90,6 +90,11 @@ class RemoteStore:
         """The server's data can change without this service knowing: never cache on it."""
         return None
 
+    @property
+    def isolates_network(self) -> bool:
+        """The server evaluates SERVICE as it is configured to: this service cannot take its network away."""
+        return False
+
     def start(self) -> None:
         """Nothing to open: each request is its own HTTP exchange."""
 

@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import struct
 import sys
 import time
 from typing import IO, Any
 
 from .base import QueryJob
+from .sandbox import isolate_network
 
 _HEADER = struct.Struct("!Q")
 READY = "ready"
 STALE_VIEW_ATTEMPTS = 5
+#: How the engine says that a SERVICE call could not leave a worker that has no network.
+NO_NETWORK = re.compile(
+    r"lookup address|Network is unreachable|Connection refused|not allowed for HTTP|service name is unbound|"
+    r"Cannot assign requested address|timed out|Temporary failure in name resolution",
+    re.IGNORECASE,
+)
 
 
 def write_frame(stream: IO[bytes], message: object) -> None:
@@ -68,7 +76,7 @@ def _evaluate_on_current_files(store_class: Any, store_path: str, store: Any, jo
 
 
 def _answer(
-    store_path: str, store: Any, version: int, message: tuple[int, QueryJob]
+    store_path: str, store: Any, version: int, message: tuple[int, QueryJob], isolated: bool = False
 ) -> tuple[Any, int, tuple[str, Any]]:
     from pyoxigraph import Store  # noqa: PLC0415 - imported in the worker only
 
@@ -81,23 +89,27 @@ def _answer(
     except SyntaxError as error:
         return store, version, ("syntax", str(error))
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
-        return store, version, ("error", f"{type(error).__name__}: {error}")
+        # a SERVICE call the isolated worker could not make is the query's fault, not the store's
+        kind = "service" if isolated and NO_NETWORK.search(str(error)) else "error"
+        return store, version, (kind, f"{type(error).__name__}: {error}")
 
 
-def worker_main(store_path: str) -> None:
-    """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames."""
+def worker_main(store_path: str, isolate: bool = False) -> None:
+    """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames. With
+    ``isolate``, the worker first leaves the network (``sandbox.py``) and says whether it could."""
+    isolated = isolate_network() if isolate else False
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     inp = sys.stdin.buffer
     import pyoxigraph  # noqa: F401, PLC0415 - load before saying ready, so the first query is fast
 
-    write_frame(out, READY)
+    write_frame(out, (READY, isolated))
     store: Any = None
     version = -1
     while (message := read_frame(inp)) is not None:
-        store, version, reply = _answer(store_path, store, version, message)
+        store, version, reply = _answer(store_path, store, version, message, isolated)
         write_frame(out, reply)
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1])
+    worker_main(sys.argv[1], isolate=sys.argv[2:] == ["isolated"])

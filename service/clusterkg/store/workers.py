@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import QueryFailed, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from ..errors import QueryFailed, QuerySyntaxError, QueryTimeout, ServiceForbidden, StoreUnavailable
 from .base import QueryJob, QueryResult
 from .worker_main import READY, read_frame, write_frame
 
@@ -45,9 +45,10 @@ def timeout_error(timeout: float) -> QueryTimeout:
 class Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, isolate: bool = False) -> None:
+        self.isolated = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clusterkg.store.worker_main", str(store_path)],
+            [sys.executable, "-m", "clusterkg.store.worker_main", str(store_path), *(["isolated"] if isolate else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -57,9 +58,12 @@ class Worker:
         self.stdout: IO[bytes] = self.process.stdout
 
     def wait_ready(self, timeout: float) -> None:
-        if not self._readable(timeout) or read_frame(self.stdout) != READY:
+        """Wait for the worker to say it is ready, and whether it could leave the network."""
+        ready = read_frame(self.stdout) if self._readable(timeout) else None
+        if not isinstance(ready, tuple) or ready[0] != READY:
             self.kill()
             raise StoreUnavailable("A query worker did not start.")
+        self.isolated = bool(ready[1])
 
     def _readable(self, timeout: float) -> bool:
         ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0.0))
@@ -87,9 +91,12 @@ class Worker:
 class WorkerPool:
     """``size`` workers; ``run`` awaits a result without blocking the event loop."""
 
-    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0) -> None:
+    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0, isolate: bool = False) -> None:
         self.store_path = store_path
         self.size = size
+        #: Whether the workers are asked to leave the network (``sandbox.py``), and whether they all did.
+        self.isolate = isolate
+        self.isolated = False
         self.start_timeout = start_timeout
         self.version = 0
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -103,9 +110,10 @@ class WorkerPool:
         for worker in workers:
             worker.wait_ready(self.start_timeout)
             self._idle.put(worker)
+        self.isolated = all(worker.isolated for worker in workers)
 
     def _spawn(self) -> Worker:
-        worker = Worker(self.store_path)
+        worker = Worker(self.store_path, self.isolate)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -126,7 +134,10 @@ class WorkerPool:
             if not self._closed:
                 log.exception("could not start a replacement query worker")
             return
-        if self._closed:
+        if self.isolated and not worker.isolated:
+            log.error("a replacement query worker could not leave the network: it is not used")
+            worker.kill()
+        elif self._closed:
             worker.kill()
         else:
             self._idle.put(worker)
@@ -169,4 +180,8 @@ def _unpack(reply: tuple[str, Any]) -> QueryResult:
         return value
     if kind == "syntax":
         raise QuerySyntaxError.from_parser_message(str(value))
+    if kind == "service":
+        raise ServiceForbidden(
+            f"The query tried to call a SERVICE endpoint, and this query may call none: {value}", target=None
+        )
     raise QueryFailed(f"The query failed: {value}")
