@@ -1,4 +1,6 @@
-"""Debian's Chromium driven by Playwright, shared by the browser tests (no browser download, ever)."""
+"""Debian's Chromium driven by Playwright, shared by the browser tests (no browser download, ever): one browser
+for the session (``chromium_browser``), a fresh context per module that records every request its pages make
+(``offline_context``)."""
 
 from __future__ import annotations
 
@@ -41,25 +43,6 @@ def require_playwright() -> ModuleType:
             pytest.fail(message, pytrace=False)
         pytest.skip(message, allow_module_level=True)
     return pytest.importorskip("playwright.sync_api")
-
-
-@contextmanager
-def chromium(base_url: str, profile: Path, **launch: Any) -> Iterator[Any]:
-    """A browser context with a fresh profile. On leaving, asserts that nothing was fetched from anywhere
-    but ``base_url``: the pages must work without the internet."""
-    sync_api = require_playwright()
-    requests: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path(), args=ARGS, headless=True, **launch
-        )
-        context.on("request", lambda request: requests.append(request.url))
-        try:
-            yield context
-        finally:
-            context.close()
-    outside = [url for url in requests if not url.startswith(base_url)]
-    assert outside == [], f"the page fetched from elsewhere: {outside}"
 
 
 @contextmanager
