@@ -20,7 +20,15 @@ WHITESPACE = re.compile(r"\s+")  # \s covers U+3000 and line breaks
 QB = Namespace("http://purl.org/linked-data/cube#")
 # Resources that carry no fact of their own: the document structure, and the Data Cube structure of the data
 # sets (which dimensions, measure and attributes their observations have).
-STRUCTURAL = {CKG.Section, CKG.Footnote, CKG.Slide, CKG.Evidence, CKG.ExternalLink, QB.DataStructureDefinition, QB.ComponentSpecification}
+STRUCTURAL = {
+    CKG.Section,
+    CKG.Footnote,
+    CKG.Slide,
+    CKG.Evidence,
+    CKG.ExternalLink,
+    QB.DataStructureDefinition,
+    QB.ComponentSpecification,
+}
 
 
 def normalise(text: str) -> str:
