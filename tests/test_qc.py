@@ -79,6 +79,7 @@ def offenders(check: str, variable: str) -> set[str]:
         ("range-bounds", "observation", {"open-range", "inverted-range", "upper-value", "bounded-exact"}),
         ("deprecated-concept-in-use", "subject", {"deprecated"}),
         ("component-property-kind", "property", {"https://w3id.org/clusterkg/ont#unit"}),
+        ("structure-measure", "structure", {"https://w3id.org/clusterkg/id/structure/test-cases"}),
     ],
 )
 def test_a_statistics_check_reports_its_offences(check: str, variable: str, expected: set[str]) -> None:
