@@ -380,3 +380,10 @@ def test_hostile_values_give_422_or_the_harmless_answer(client: TestClient, name
                 assert response.json()["parameter"] == parameter
             else:
                 assert baseline.status_code == 200 and rest_rows(response) == rest_rows(baseline), (parameter, value)
+
+
+def test_only_the_queries_that_call_an_endpoint_are_federated() -> None:
+    federated = {query.name for query in catalogue() if query.federated}
+    assert federated == {path.stem for path in (REPO / "queries").glob("federated-*.rq")}
+    assert not uses_service("SELECT ?service ?serviceLabel WHERE { ?service ?p ?serviceLabel }")
+    assert uses_service("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }")
