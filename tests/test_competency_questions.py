@@ -107,6 +107,12 @@ def test_q03_universities_and_laboratories_in_tama() -> None:
     laboratories = rows[concept("indicator/laboratories")]
     assert laboratories["value"] == 100
     assert laboratories["approximation"] in {concept("approximation/more-than"), concept("approximation/at-least")}
+    # the laboratories of companies with capital of 10 billion yen or more (100億円以上)
+    assert laboratories["firmSize"] == concept("breakdown/large")
+    assert (laboratories["thresholdYen"], laboratories["thresholdApproximation"]) == (
+        Decimal(10_000_000_000),
+        concept("approximation/at-least"),
+    )
     assert {ident("org/nec"), ident("org/toshiba"), ident("org/fujitsu")} <= column("Q03-firms", "firm")
 
 
@@ -268,26 +274,43 @@ def test_q23_tama_fund() -> None:
 
 
 def test_q25_ivam_membership_over_time() -> None:
-    history = {(row["period"], row["breakdown"]): (row["value"], row["approximation"]) for row in answer("Q25")}
-    assert history[("1993", concept("breakdown/company"))][0] == 12
-    assert history[("1998", None)] == (50, concept("approximation/more-than"))
-    assert history[("1999", None)][0] == 65
-    assert history[("2002-05", concept("breakdown/company"))][0] == 79
-    assert history[("2002-05", concept("breakdown/institution"))][0] == 30
+    total, company, institution = (concept(f"breakdown/{c}") for c in ("total", "company", "institution"))
+    members = {
+        (row["period"], row["category"], row["place"]): (row["value"], row["approximation"])
+        for row in answer("Q25")
+        if row["indicator"] == concept("indicator/member-count")
+    }
+    assert members[("1993", company, ident("place/dortmund"))] == (12, concept("approximation/exact"))
+    assert members[("1998", total, total)] == (50, concept("approximation/more-than"))
+    assert members[("1999", total, total)][0] == 65
+    may_2002 = members[("2002-05", company, total)][0], members[("2002-05", institution, total)][0]
+    assert may_2002 == (79, 30) and sum(may_2002) == 109  # type: ignore[arg-type]
+    countries = {
+        row["period"]: row["value"]
+        for row in answer("Q25")
+        if row["indicator"] == concept("indicator/member-countries")
+    }
+    assert countries == {"1999": 6, "2002-05": 8}
+    assert observed("Q25", subject=ident("org/microstructure-initiative")) == [7]
 
 
 def test_q26_tama_association_membership_growth() -> None:
-    growth = {(row["period"], row["breakdown"]): row["value"] for row in answer("Q26")}
-    assert growth[("1997-09", None)] == 55
-    assert growth[("1998-04", None)] == 328
-    assert growth[("1998-04", concept("breakdown/company"))] == 190
-    assert growth[("2004-01-05", None)] == 597
-    assert growth[("2004-01-05", concept("breakdown/company"))] == 297
+    total, company = concept("breakdown/total"), concept("breakdown/company")
+    growth = {(row["period"], row["category"]): row["value"] for row in answer("Q26")}
+    assert growth[("1997-09", total)] == 55
+    assert growth[("1998-04", total)] == 328
+    assert growth[("1998-04", company)] == 190
+    assert growth[("2004-01-05", total)] == 597
+    assert growth[("2004-01-05", company)] == 297
+    [row] = answer("Q26-growth")
+    assert round(float(str(row["totalGrowth"])), 2) == 1.82  # "nearly double"
+    assert row["companyIncrease"] == 107
+    assert round(float(str(row["companyGrowthPercent"]))) == 56
 
 
 def test_q27_tama_member_categories_add_up_to_597() -> None:
     [row] = answer("Q27")
-    assert (row["total"], row["sumOfCategories"], row["companies"]) == (597, 597, 297)
+    assert (row["total"], row["sumOfCategories"], row["categories"], row["companies"]) == (597, 597, 6, 297)
     assert round(float(str(row["companyShare"])), 3) == 0.497
 
 
@@ -296,64 +319,110 @@ def test_q28_ivam_companies_by_country_add_to_80_not_79() -> None:
     companies = rows[concept("breakdown/company")]
     assert (companies["statedTotal"], companies["sumByCountry"], companies["countries"]) == (79, 80, 8)
     institutions = rows[concept("breakdown/institution")]
-    assert (institutions["statedTotal"], institutions["sumByCountry"]) == (30, 30)
+    assert (institutions["statedTotal"], institutions["sumByCountry"], institutions["countries"]) == (30, 30, 3)
+    by_country = {(row["country"], row["kind"]): row["value"] for row in answer("Q28-countries")}
+    company, institution = concept("breakdown/company"), concept("breakdown/institution")
+    place = ident
+    assert by_country == {
+        (place("place/germany"), company): 62,
+        (place("place/germany"), institution): 26,
+        (place("place/netherlands"), company): 5,
+        (place("place/netherlands"), institution): 3,
+        (place("place/switzerland"), company): 4,
+        (place("place/austria"), company): 3,
+        (place("place/austria"), institution): 1,
+        (place("place/uk"), company): 2,
+        (place("place/france"), company): 2,
+        (place("place/denmark"), company): 1,
+        (place("place/usa"), company): 1,
+    }
 
 
 def test_q30_biotop_key_figures() -> None:
-    figures = {(row["indicator"], row["breakdown"]): row["value"] for row in answer("Q30")}
-    related = concept("breakdown/related-industry")
-    assert figures[(concept("indicator/universities"), None)] == 3
-    assert figures[(concept("indicator/research-groups"), None)] == 87
-    assert figures[(concept("indicator/researchers"), None)] == 3095
-    assert figures[(concept("indicator/firms"), related)] == 63
-    assert figures[(concept("indicator/employees"), related)] == 1091
-    assert figures[(concept("indicator/growth-rate"), related)] == 9
+    figures = {(row["indicator"], row["industry"]): row["value"] for row in answer("Q30")}
+    related, total = concept("breakdown/related-industry"), concept("breakdown/total")
+    assert figures == {
+        (concept("indicator/universities"), total): 3,
+        (concept("indicator/research-groups"), total): 87,
+        (concept("indicator/researchers"), total): 3095,
+        (concept("indicator/firms"), related): 63,
+        (concept("indicator/employees"), related): 1091,
+        (concept("indicator/growth-rate"), related): 9,
+    }
+    growth = [row for row in answer("Q30") if row["indicator"] == concept("indicator/growth-rate")]
+    assert [(row["unit"], row["periodNote"]) for row in growth] == [(concept("unit/percent"), "98-99年")]
 
 
 def test_q32_dortmund_technology_center_and_park() -> None:
     tzdo, park = ident("org/tzdo"), ident("agglomeration/technology-park-dortmund")
-    assert observed("Q32", subject=tzdo, indicator=concept("indicator/firms")) == [50]
-    assert observed("Q32", subject=tzdo, indicator=concept("indicator/workers")) == [1300]
-    assert observed("Q32", subject=tzdo, indicator=concept("indicator/buildings")) == [4]
-    assert observed("Q32", subject=park, indicator=concept("indicator/firms")) == [200]
-    assert observed("Q32", subject=park, indicator=concept("indicator/workers")) == [8000]
-    jobs = set(observed("Q32", subject=park, indicator=concept("indicator/jobs-created")))
-    assert {11000, 3674, 70000} <= jobs
-    assert observed("Q32", subject=park, indicator=concept("indicator/jobs-held-by-residents")) == [8270]
+    exact, at_least, approximately = (concept(f"approximation/{a}") for a in ("exact", "at-least", "approximate"))
+
+    def figure(subject: str, indicator: str, **where: object) -> list[tuple[object, object]]:
+        return [
+            (row["value"], row["approximation"])
+            for row in answer("Q32")
+            if row["subject"] == subject
+            and row["indicator"] == concept(f"indicator/{indicator}")
+            and all(row[k] == v for k, v in where.items())
+        ]
+
+    assert figure(tzdo, "firms", period="2002-05") == [(50, exact)]
+    assert figure(tzdo, "workers", period="2002-05") == [(1300, exact)]
+    assert figure(tzdo, "buildings") == [(4, exact)]
+    assert figure(park, "firms") == [(200, approximately)]
+    assert figure(park, "workers") == [(8000, at_least)]
+    assert figure(park, "jobs-created", fieldRelation=concept("breakdown/total"), period=None) == [(11000, exact)]
+    assert figure(park, "jobs-created", fieldRelation=concept("breakdown/indirect")) == [(3674, exact)]
+    assert figure(park, "jobs-created", period="2010") == [(70000, concept("approximation/estimate"))]
+    assert figure(park, "jobs-held-by-residents", place=ident("place/dortmund")) == [(8270, exact)]
+    [residents] = answer("Q32-residents")
+    assert (residents["held"], residents["created"], residents["percent"]) == (8270, 11000, Decimal("75.2"))
     founded = {row["subject"]: row["founded"] for row in answer("Q32-founding")}
     assert founded == {tzdo: "1985", park: "1988"}
 
 
 def test_q33_response_rates_of_the_2003_survey() -> None:
-    rows = {(row["indicator"], str(row["breakdowns"] or "")): row["value"] for row in answer("Q33")}
+    member, non_member, total = (concept(f"breakdown/{c}") for c in ("member", "non-member", "total"))
+    rows = {
+        (row["indicator"], row["membership"], row["firmSize"], row["industry"]): row["value"] for row in answer("Q33")
+    }
     population, respondents = concept("indicator/survey-population"), concept("indicator/respondents")
-    rate = concept("indicator/response-rate")
-    assert (rows[(population, "member")], rows[(respondents, "member")]) == (262, 120)
-    assert (rows[(population, "non-member")], rows[(respondents, "non-member")]) == (1364, 94)
-    assert rows[(rate, "member")] == Decimal("45.8")
-    assert rows[(rate, "non-member")] == Decimal("6.9")
-    assert rows[(respondents, "")] == 214
-    assert rows[(respondents, "sme")] == 200
-    machinery = [
-        v
-        for (i, b), v in rows.items()
-        if i == respondents and set(b.split()) == {"machinery-metal-manufacturing", "sme"}
-    ]
-    assert machinery == [158]
+    assert rows[(population, member, total, total)] == 262
+    assert rows[(respondents, member, total, total)] == 120
+    assert rows[(population, non_member, total, total)] == 1364
+    assert rows[(respondents, non_member, total, total)] == 94
+    assert rows[(respondents, total, total, total)] == 214
+    sme, machinery = concept("breakdown/sme"), concept("breakdown/machinery-metal-manufacturing")
+    assert rows[(respondents, total, sme, total)] == 200
+    assert rows[(respondents, total, sme, machinery)] == 158
+    rates = {row["membership"]: (row["statedRate"], row["computedRate"]) for row in answer("Q33-rates")}
+    assert rates == {member: (Decimal("45.8"), Decimal("45.8")), non_member: (Decimal("6.9"), Decimal("6.9"))}
 
 
 def test_q34_collaboration_cases_and_the_association() -> None:
-    def count(*breakdowns: str) -> object:
-        wanted = set(breakdowns)
-        [value] = [row["value"] for row in answer("Q34") if set(str(row["breakdowns"] or "").split()) == wanted]
+    def count(membership: str = "total", involvement: str = "total", status: str = "breakdown/total") -> object:
+        [value] = [
+            row["value"]
+            for row in answer("Q34")
+            if (row["membership"], row["involvement"], row["supportType"], row["status"])
+            == (
+                concept(f"breakdown/{membership}"),
+                concept(f"breakdown/{involvement}"),
+                concept("breakdown/total"),
+                concept(status),
+            )
+        ]
         return value
 
     assert count() == 45
-    assert count("breakdown/member-case") == 40
-    assert count("breakdown/non-member-case") == 5
-    assert count("breakdown/association-supported") == 23
-    assert count("breakdown/not-involved") == 17
-    assert count("breakdown/formed-through-association") == 20
+    assert count("member-case") == 40
+    assert count("non-member-case") == 5
+    assert count("member-case", "association-supported") == 23
+    assert count("member-case", "not-involved") == 17
+    assert count("member-case", "formed-through-association") == 20
+    assert count(status="case-status/commercialised") == 15
+    types = {row["supportType"]: row["value"] for row in answer("Q34") if row["status"] == concept("breakdown/total")}
+    assert [types[concept(f"support-type/type-{t}")] for t in ("i", "ii", "iii", "iv")] == [8, 5, 7, 3]
 
 
 def test_q35_four_brokering_types_on_two_axes() -> None:
@@ -388,14 +457,29 @@ def test_q39_tama_and_silicon_valley() -> None:
         row = rows[(concept(f"indicator/{indicator}"), concept(f"unit/{unit}"))]
         return row["tama"], row["siliconValley"]
 
+    def years(indicator: str, unit: str) -> tuple[object, object]:
+        row = rows[(concept(f"indicator/{indicator}"), concept(f"unit/{unit}"))]
+        return row["tamaPeriod"], row["siliconValleyPeriod"]
+
     assert pair("area", "km2") == (3058, 3900)
     assert pair("population", "person") == (10693000, 2300000)
     assert pair("manufacturing-employees", "person") == (648202, 376318)
     assert pair("manufacturing-establishments", "count") == (19184, 3879)
     assert pair("shipments", "billion-yen") == (24619, 12000)
     assert pair("shipments", "billion-usd") == (205, 100)
+    # slide 6 dates every manufacturing row: TAMA 2000, Silicon Valley 1995
+    for indicator, unit in (
+        ("manufacturing-employees", "person"),
+        ("manufacturing-establishments", "count"),
+        ("shipments", "billion-yen"),
+        ("shipments", "billion-usd"),
+    ):
+        assert years(indicator, unit) == ("2000", "1995")
     ratio = rows[(concept("indicator/shipments"), concept("unit/billion-usd"))]["ratio"]
     assert round(float(str(ratio)), 2) == 2.05
+    per_employee = {row["area"]: row["yenPerEmployee"] for row in answer("Q39-per-employee")}
+    assert round(float(str(per_employee[ident("agglomeration/tama")])) / 1e6, 1) == 38.0
+    assert round(float(str(per_employee[ident("agglomeration/silicon-valley")])) / 1e6, 1) == 31.9
 
 
 def test_q40_formation_and_the_role_of_government() -> None:
@@ -410,37 +494,67 @@ def test_q41_ivam_and_the_tama_association_compared() -> None:
     rows = answer("Q41")
     founded = {row["organisation"]: row["founded"] for row in rows}
     assert founded == {ident("org/ivam"): "1993", ident("org/tama-association"): "2001-04"}
-    state = concept("breakdown/state-funding")
-    shares = {row["value"] for row in rows if row["breakdown"] == state}
-    assert {80, 50, 40, 0} <= shares
-    fees = {row["value"] for row in rows if row["indicator"] == concept("indicator/membership-fee")}
-    assert fees == {7, 49}  # ten thousand yen: 70,000 to 490,000 yen
+    predecessors = {row["organisation"]: row["predecessor"] for row in rows}
+    assert predecessors[ident("org/tama-association")] == ident("org/tama-council")
+    shares = {(row["fundingSource"], row["value"], row["approximation"]) for row in rows if row["fundingSource"]}
+    state, estimate, exact = (
+        concept("breakdown/state-funding"),
+        concept("approximation/estimate"),
+        concept("approximation/exact"),
+    )
+    assert {(state, 80, exact), (state, 50, exact), (state, 40, estimate), (state, 0, estimate)} <= shares
+    assert {(concept("breakdown/membership-fees"), 5, exact), (concept("breakdown/own-income"), 45, exact)} <= shares
+    fees = {
+        row["firmSize"]: row["valueInYen"] for row in rows if row["indicator"] == concept("indicator/membership-fee")
+    }
+    assert fees == {concept("breakdown/sme"): Decimal(70000), concept("breakdown/large"): Decimal(490000)}
     members = {
-        (row["organisation"], row["period"], row["breakdown"]): row["value"]
+        (row["organisation"], row["period"], row["category"]): row["value"]
         for row in rows
         if row["indicator"] == concept("indicator/member-count")
     }
-    assert members[(ident("org/tama-association"), "2004-01-05", None)] == 597
-    assert members[(ident("org/ivam"), "2002-05", concept("breakdown/company"))] == 79
+    total, company = concept("breakdown/total"), concept("breakdown/company")
+    assert members[(ident("org/ivam"), "1993", company)] == 12
+    assert (
+        members[(ident("org/ivam"), "2002-05", company)]
+        + members[(ident("org/ivam"), "2002-05", concept("breakdown/institution"))]
+        == 109
+    )  # type: ignore[operator]
+    assert members[(ident("org/tama-association"), "2004-01-05", total)] == 597
 
 
 def test_q42_product_development_and_base_technology_smes() -> None:
     rows = answer("Q42")
     definitions = {row["defined"] for row in rows if row["defined"]}
     assert {ont("ProductDevelopmentSME"), ont("BaseTechnologySME"), ont("SME")} <= definitions
+    member, non_member = concept("breakdown/member"), concept("breakdown/non-member")
+    product_development = concept("breakdown/product-development")
     figures = {
-        (row["indicator"], frozenset(str(row["breakdowns"] or "").split())): row for row in rows if row["indicator"]
+        (row["indicator"], row["membership"]): row
+        for row in rows
+        if row["indicator"] and row["developmentType"] == product_development
     }
-    pd_members = frozenset({"product-development", "member", "machinery-metal-manufacturing", "sme"})
-    pd_non_members = (pd_members - {"member"}) | {"non-member"}
-    assert figures[(concept("indicator/customers-per-firm"), pd_members)]["value"] == 250
-    assert figures[(concept("indicator/subcontractors-per-firm"), pd_members)]["value"] == 150
-    range_row = figures[(concept("indicator/subcontractors-per-firm"), pd_non_members)]
-    assert (range_row["value"], range_row["max"]) == (50, 60)
-    patents = figures[(concept("indicator/patents-per-firm"), pd_members)]
-    assert (patents["value"], patents["max"]) == (8, 9)
-    decrease = [row["value"] for (i, _), row in figures.items() if i == concept("indicator/employment-decrease-rate")]
-    assert Decimal("0.2") in decrease
-    thresholds = {(row["indicator"], row["value"]) for row in rows if not row["breakdowns"]}
-    assert (concept("indicator/capital-threshold"), 3) in thresholds  # hundred million yen
-    assert (concept("indicator/employee-threshold"), 300) in thresholds
+
+    def of(indicator: str, membership: str) -> tuple[object, object, object]:
+        row = figures[(concept(f"indicator/{indicator}"), membership)]
+        return row["value"], row["min"], row["max"]
+
+    assert of("customers-per-firm", member)[0] == of("customers-per-firm", non_member)[0] == 250
+    assert of("subcontractors-per-firm", member) == (150, None, None)
+    assert of("subcontractors-per-firm", non_member) == (50, 50, 60)
+    assert of("patents-per-firm", member) == (8, 8, 9)
+    assert of("patents-per-firm", non_member) == (8, 8, 9)
+    assert of("employment-decrease-rate", member)[0] == Decimal("0.2")
+    national = [row for row in rows if row["subject"] == ident("place/japan")]
+    assert [(row["value"], row["approximation"]) for row in national] == [(3, concept("approximation/at-least"))]
+    sme = ident("definition/tama-survey-2003-sme")
+    thresholds = {
+        (row["indicator"], row["valueInYen"] or row["value"]): row["approximation"]
+        for row in rows
+        if row["subject"] == sme and row["industry"] == concept("breakdown/total")
+    }
+    at_most = concept("approximation/at-most")
+    assert thresholds == {
+        (concept("indicator/capital-threshold"), Decimal(300_000_000)): at_most,  # 3億円
+        (concept("indicator/employee-threshold"), 300): at_most,
+    }

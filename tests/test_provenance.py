@@ -17,8 +17,18 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 ID = "https://w3id.org/clusterkg/id/"
 WHITESPACE = re.compile(r"\s+")  # \s covers U+3000 and line breaks
 
-# Resources that carry no fact of their own: the document structure.
-STRUCTURAL = {CKG.Section, CKG.Footnote, CKG.Slide, CKG.Evidence, CKG.ExternalLink}
+QB = Namespace("http://purl.org/linked-data/cube#")
+# Resources that carry no fact of their own: the document structure, and the Data Cube structure of the data
+# sets (which dimensions, measure and attributes their observations have).
+STRUCTURAL = {
+    CKG.Section,
+    CKG.Footnote,
+    CKG.Slide,
+    CKG.Evidence,
+    CKG.ExternalLink,
+    QB.DataStructureDefinition,
+    QB.ComponentSpecification,
+}
 
 
 def normalise(text: str) -> str:

@@ -100,6 +100,48 @@ def assert_same_rows(actual: list[list[str]], expected: list[list[str]], ordered
         assert sorted(actual) == sorted(expected)
 
 
+# --- the statistics: units that compare, totals and shares, a place and its agglomeration ---------------
+
+
+OBS = "https://w3id.org/clusterkg/id/obs/"
+
+
+def test_amounts_written_alike_in_different_units_compare_by_their_multipliers(canned: CannedQueries) -> None:
+    """Silicon Valley's shipments and Berlin's IT and media sales are both written 12,000: 十億円 against 億円."""
+    rows = table(run(canned, "amounts-compared"))
+    order = [row["observation"].removeprefix(OBS) for row in rows]
+    shipments, sales = order.index("silicon-valley-shipments-billion-yen"), order.index("berlin-related-firms-sales")
+    assert shipments < sales
+    in_yen = {row["observation"].removeprefix(OBS): int(float(row["inBaseUnit"])) for row in rows}
+    assert in_yen["silicon-valley-shipments-billion-yen"] == 12_000_000_000_000
+    assert in_yen["berlin-related-firms-sales"] == 1_200_000_000_000
+    assert in_yen["tama-association-fee-sme"] == 70_000
+
+
+def test_case_counts_have_their_totals_along_each_dimension(canned: CannedQueries) -> None:
+    survey = "https://w3id.org/clusterkg/id/dataset/collaboration-survey-2002-case-classification"
+    rows = table(run(canned, "breakdown-shares", {"dataSet": survey}))
+    totals = {(row["dimensionLabel"], row["part"].removeprefix(OBS)): (row["total"], row["share"]) for row in rows}
+    cases = "collaboration-survey-2002-cases-"
+    assert totals[("by case status", cases + "total-commercialised")] == ("45", "33.3")
+    assert totals[("by involvement of the association", cases + "association-supported-total")] == ("40", "57.5")
+    assert totals[("by involvement of the association", cases + "formed-through-association-total")] == ("23", "87")
+    assert totals[("by brokering type", cases + "type-i-total")] == ("23", "34.8")
+    assert totals[("by membership", cases + "non-member-cases-total")] == ("45", "11.1")
+
+
+def test_key_figures_of_an_agglomeration_include_those_of_its_area(canned: CannedQueries) -> None:
+    def observations(subject: str) -> set[str]:
+        rows = table(run(canned, "key-figures", {"subject": "https://w3id.org/clusterkg/id/" + subject}))
+        return {row["observation"].removeprefix(OBS) for row in rows}
+
+    both = {"adlershof-researchers-gdr", "adlershof-land-purchased-1990", "adlershof-firms", "adlershof-investment"}
+    assert both <= observations("agglomeration/adlershof")
+    assert both <= observations("place/adlershof")
+    assert {"ota-manufacturing-establishments-now"} <= observations("agglomeration/ota")
+    assert {"berlin-related-firms"} <= observations("agglomeration/berlin-brandenburg")
+
+
 def test_a_broken_query_stops_loading_with_its_file_and_line(tmp_path: Path) -> None:
     good = (REPO / "queries" / "evidence.rq").read_text(encoding="utf-8")
     (tmp_path / "evidence.rq").write_text(
@@ -338,3 +380,10 @@ def test_hostile_values_give_422_or_the_harmless_answer(client: TestClient, name
                 assert response.json()["parameter"] == parameter
             else:
                 assert baseline.status_code == 200 and rest_rows(response) == rest_rows(baseline), (parameter, value)
+
+
+def test_only_the_queries_that_call_an_endpoint_are_federated() -> None:
+    federated = {query.name for query in catalogue() if query.federated}
+    assert federated == {path.stem for path in (REPO / "queries").glob("federated-*.rq")}
+    assert not uses_service("SELECT ?service ?serviceLabel WHERE { ?service ?p ?serviceLabel }")
+    assert uses_service("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }")

@@ -7,7 +7,7 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, SH, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from graphfiles import SHAPES_DIR, data_graph, load, shapes_graph
+from graphfiles import SHAPES_DIR, data_graph, load, ontology_graph, shapes_graph
 from shacl_runs import INSTANCES, class_graph, concept_graph, pyshacl_results
 
 SHAPES_NS = "https://w3id.org/clusterkg/shapes#"
@@ -85,3 +85,20 @@ def test_the_whole_graph_conforms_to_the_core_shapes() -> None:
     results = pyshacl_results(data, ont_graph=class_graph(), inference="rdfs")
     violations = sorted(str(r) for r in results if r.is_violation)
     assert not violations, f"{len(violations)} violations:\n" + "\n".join(violations[:60])
+
+
+def test_each_breakdown_dimension_accepts_exactly_its_code_list() -> None:
+    """The shapes list the codes of each coded dimension (an entry is validated without the code lists of
+    concepts.ttl); the lists are those of the dimension's qb:codeList."""
+    shapes, ontology = shapes_graph(), ontology_graph()
+    qb, skos = "http://purl.org/linked-data/cube#", "http://www.w3.org/2004/02/skos/core#"
+    dimensions = set(ontology.subjects(URIRef(qb + "codeList"), None))
+    assert len(dimensions) == 14
+    for dimension in dimensions:
+        [code_list] = ontology.objects(dimension, URIRef(qb + "codeList"))
+        codes = set(ontology.objects(code_list, URIRef(skos + "member")))
+        [property_shape] = shapes.subjects(SH.path, dimension)
+        [node] = shapes.objects(property_shape, SH.node)
+        [listed] = shapes.objects(node, SH["in"])
+        assert set(Collection(shapes, listed)) == codes, dimension
+        assert URIRef("https://w3id.org/clusterkg/concept/breakdown/total") in codes

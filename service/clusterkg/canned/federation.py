@@ -25,7 +25,7 @@ from ..sparql.policy import check_service
 
 Term = NamedNode | Literal
 # SERVICE [SILENT] ?var, outside strings/IRIs/comments (those are blanked before matching).
-SERVICE_VARIABLE = re.compile(r"(?i)\bSERVICE(\s+SILENT)?\s+[?$]([A-Za-z_][A-Za-z0-9_]*)")
+SERVICE_VARIABLE = re.compile(r"(?i)(?<![?$\w:])SERVICE(\s+SILENT)?\s+[?$]([A-Za-z_][A-Za-z0-9_]*)")
 OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
 )
