@@ -56,6 +56,8 @@ class Settings(BaseSettings):
         default=None, description="File of writers' names and tokens (JSON object, or `name:token` lines)."
     )
     max_entry_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in an entry sent to /validate or /cases.")
+    max_entry_triples: int = Field(default=20_000, gt=0, description="Triples an entry may hold (400 beyond).")
+    max_entry_depth: int = Field(default=64, gt=0, description="Levels of nesting in an entry (400 beyond).")
     log_level: LogLevel = "info"
     build_on_start: bool = Field(default=True, description="Build the embedded store at startup when sources changed.")
 

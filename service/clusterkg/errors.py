@@ -88,6 +88,13 @@ class EntrySyntaxError(BadRequest):
         self.column = column
 
 
+class EntryRefused(BadRequest):
+    """An entry refused before or while it is parsed for what it holds (a DTD, too deep, too many triples);
+    ``limit`` names the rule or setting."""
+
+    code = "entry_refused"
+
+
 class Unauthorized(ClusterKGError):
     """A write without a bearer token."""
 
@@ -106,6 +113,12 @@ class Forbidden(ClusterKGError):
 
 class InvalidToken(Forbidden):
     code = "invalid_token"
+
+
+class NotOwner(Forbidden):
+    """A writer tried to delete a case another writer submitted."""
+
+    code = "not_owner"
 
 
 class WritesDisabled(Forbidden):

@@ -71,6 +71,6 @@ async def get_case(case_id: str, request: Request) -> Response:
 )
 async def delete_case(case_id: str, request: Request) -> Response:
     services = await entry_services(request)
-    services.writers.authorise(request.headers.get("authorization"))
-    await run_in_threadpool(services.cases.delete, check_case_id(case_id))
+    writer = services.writers.identify(request.headers.get("authorization"))
+    await run_in_threadpool(services.cases.delete, check_case_id(case_id), writer)
     return Response(status_code=204)
