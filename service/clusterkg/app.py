@@ -19,14 +19,17 @@ from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
-from .http import caches, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import caches, connections, dataset, health, linkeddata, ontology, pages, queries, sparql
 from .http import cases as case_routes
 from .http import validate as validate_routes
 from .logging import AccessLogMiddleware, configure
 from .sources import locate
 from .store import QueryResult, Store, open_store
+from .store.monitor import StoreMonitor
 
 log = logging.getLogger("clusterkg.app")
+
+HEALTH_TIMEOUT = 5.0
 
 #: The routers every app includes. A feature adds its own ``APIRouter`` here.
 ROUTERS = (
@@ -58,10 +61,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             store.start()
         app.state.store = the_store
         app.state.canned = CannedQueries.from_settings(catalogue, the_store, settings, app.state.result_cache)
+        app.state.monitor = await start_monitor(the_store, settings)
         gc.freeze()  # what start-up built lives as long as the app: keep it out of every collection
         try:
             yield
         finally:
+            await app.state.monitor.stop()
             the_store.close()
 
     app = FastAPI(
@@ -93,9 +98,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
+async def start_monitor(store: Store, settings: Settings) -> StoreMonitor:
+    """The background health check of the store, its first check done before the first request."""
+    monitor = StoreMonitor(store, timeout=min(HEALTH_TIMEOUT, settings.query_timeout))
+    await monitor.check()
+    monitor.start()
+    return monitor
+
+
 def app_from_environment() -> FastAPI:
-    """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``."""
-    return create_app(Settings())
+    """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``, and
+    so do the limits on its connections."""
+    settings = Settings()
+    connections.configure(settings)
+    return create_app(settings)
 
 
 def error_response(error: ClusterKGError) -> JSONResponse:

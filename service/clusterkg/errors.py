@@ -157,6 +157,13 @@ class NotAcceptable(ClusterKGError):
     status = 406
 
 
+class RequestTimeout(ClusterKGError):
+    """The request body did not arrive within ``CLUSTERKG_BODY_TIMEOUT``."""
+
+    code = "request_timeout"
+    status = 408
+
+
 class PayloadTooLarge(ClusterKGError):
     code = "payload_too_large"
     status = 413

@@ -59,8 +59,25 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
     if settings.http_workers > 1:
         serve_processes(settings, overrides)
         return
+    from ..http import connections  # noqa: PLC0415
+
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    connections.configure(settings)
+    uvicorn.run(app, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options: the guarded protocol (``http/connections.py``) and the keep-alive timeout."""
+    from ..http import connections  # noqa: PLC0415 - imports uvicorn, which the other commands do not need
+
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "http": connections.GuardedHttpToolsProtocol,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+    }
 
 
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
@@ -77,13 +94,7 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
             os.environ[f"CLUSTERKG_{name.upper()}"] = str(value)
     os.environ["CLUSTERKG_BUILD_ON_START"] = "false"
     uvicorn.run(
-        "clusterkg.app:app_from_environment",
-        factory=True,
-        workers=settings.http_workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=False,
+        "clusterkg.app:app_from_environment", factory=True, workers=settings.http_workers, **server_options(settings)
     )
 
 

@@ -85,7 +85,13 @@ async def read_request_entry(request: Request, services: EntryServices) -> Entry
     name = request.query_params.get("input")
     fmt = format_named(name) if name else format_for_media_type(request.headers.get("content-type"))
     settings = services.settings
-    body = await read_body(request, settings.max_entry_bytes, what="entry", setting="CLUSTERKG_MAX_ENTRY_BYTES")
+    body = await read_body(
+        request,
+        settings.max_entry_bytes,
+        what="entry",
+        setting="CLUSTERKG_MAX_ENTRY_BYTES",
+        timeout=settings.body_timeout,
+    )
     limits = EntryLimits(max_depth=settings.max_entry_depth, max_triples=settings.max_entry_triples)
     return await run_in_threadpool(read_entry, body, fmt, services.context, settings.max_entry_bytes, limits)
 

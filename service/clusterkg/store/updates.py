@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import META_GRAPH, META_SHA256, META_SOURCE_PATH
+from ..namespaces import META_GRAPH, META_IMPORT_PENDING, META_SHA256, META_SOURCE_PATH
 from .base import SourceRecord
 
 MANIFEST_QUERY = f"""SELECT ?graph ?path ?sha256 WHERE {{
@@ -16,6 +16,18 @@ MANIFEST_QUERY = f"""SELECT ?graph ?path ?sha256 WHERE {{
 }}"""
 
 GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+
+UNFINISHED_IMPORTS_QUERY = f"SELECT ?graph WHERE {{ GRAPH <{META_GRAPH}> {{ ?graph <{META_IMPORT_PENDING}> ?since }} }}"
+
+
+def import_started(graph: str, since: str) -> str:
+    """The pending record an import writes before its first triple."""
+    return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{graph}> <{META_IMPORT_PENDING}> {_literal(since)} }} }}"
+
+
+def import_finished(graph: str) -> str:
+    """Removing the pending record is what completes an import."""
+    return f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> <{META_IMPORT_PENDING}> ?since }} }}"
 
 
 def _literal(text: str) -> str:
