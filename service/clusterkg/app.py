@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 
 from . import __version__
 from .cache import VersionedCache
@@ -84,6 +85,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(queries.build_router(catalogue))
     pages.mount_static(app)
     install_error_handlers(app)
+    install_middleware(app, settings)
+    return app
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """The answer caches, CORS when origins are configured, and the access log (outermost)."""
     app.add_middleware(caches.CachedAnswers)
     app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
@@ -95,7 +102,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["X-ClusterKG-Truncated", "X-ClusterKG-Result-Count"],
         )
     app.add_middleware(AccessLogMiddleware)
-    return app
 
 
 async def start_monitor(store: Store, settings: Settings) -> StoreMonitor:
@@ -119,6 +125,21 @@ def error_response(error: ClusterKGError) -> JSONResponse:
     return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers or None)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at the request's path (the ``Allow`` of a 405)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    pending = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        included = getattr(route, "original_router", None)  # a router included without a prefix
+        if included is not None:
+            pending.extend(included.routes)
+        elif route.matches(scope)[0] != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ClusterKGError)
     async def on_error(request: Request, error: ClusterKGError) -> JSONResponse:
@@ -129,7 +150,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 404:
             return error_response(NotFound(f"Nothing at {request.url.path}."))
         if error.status_code == 405:
-            return error_response(MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}."))
+            allow = allowed_methods(request) or (error.headers or {}).get("Allow", "")
+            return error_response(
+                MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}; use {allow}.", allow=allow)
+            )
         return error_response(HTTPError(error.status_code, str(error.detail)))
 
     @app.exception_handler(RequestValidationError)

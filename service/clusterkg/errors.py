@@ -148,8 +148,18 @@ class NotFound(ClusterKGError):
 
 
 class MethodNotAllowed(ClusterKGError):
+    """``allow`` lists the methods the path answers; it becomes the ``Allow`` header."""
+
     code = "method_not_allowed"
     status = 405
+
+    def __init__(self, message: str, allow: str = "GET, POST") -> None:
+        super().__init__(message)
+        self.allow = allow
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": self.allow}
 
 
 class NotAcceptable(ClusterKGError):
