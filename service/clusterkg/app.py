@@ -20,7 +20,7 @@ from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
-from .http import caches, connections, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import caches, connections, dataset, health, linkeddata, ontology, openapi, pages, queries, sparql
 from .http import cases as case_routes
 from .http import validate as validate_routes
 from .logging import AccessLogMiddleware, configure
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     pages.mount_static(app)
     install_error_handlers(app)
     install_middleware(app, settings)
+    app.openapi = openapi.description(app)  # type: ignore[method-assign]
     return app
 
 

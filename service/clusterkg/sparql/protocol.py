@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 
 from ..config import Settings
 from ..errors import (
+    BadParameter,
     BadRequest,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -108,11 +110,24 @@ def _build(params: Params, body_query: str | None, request: Request, settings: S
         )
     return SparqlRequest(
         query=query,
-        default_graph_uris=tuple(params.get("default-graph-uri", ())),
-        named_graph_uris=tuple(params.get("named-graph-uri", ())),
+        default_graph_uris=_iris(params, "default-graph-uri"),
+        named_graph_uris=_iris(params, "named-graph-uri"),
         formats=tuple(value for value in params.get("format", ()) if value),
         accept=request.headers.get("accept"),
     )
+
+
+def _iris(params: Params, name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each an absolute IRI (400 naming the parameter otherwise)."""
+    values = tuple(params.get(name, ()))
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError as error:
+            raise BadParameter(
+                f"The {name!r} parameter {value!r} is not an absolute IRI: {error}.", parameter=name
+            ) from None
+    return values
 
 
 def _single(params: Params, name: str) -> str:
