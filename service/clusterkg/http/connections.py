@@ -74,7 +74,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     _header_timer: asyncio.TimerHandle | None = None
     _reading_headers = True
-    _header_bytes = 0
+    _header_bytes = 0  # of the headers parsed so far
+    _raw_header_bytes = 0  # received while the headers were not complete
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -88,29 +89,42 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._reading_headers:
-            self._header_bytes += len(data)
-            if self._header_bytes > self.limits.max_header_bytes:
-                self._refuse_headers()
-                return
+        reading = self._reading_headers
         super().data_received(data)
+        if reading and self._reading_headers:  # these bytes did not complete the headers
+            self._raw_header_bytes += len(data)
+        too_large = max(self._header_bytes, self._raw_header_bytes) > self.limits.max_header_bytes
+        if too_large and self._reading_headers:
+            self._refuse_headers()  # headers that are too large and not even complete yet
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._header_bytes = self._raw_header_bytes = 0
         if self._header_timer is None:  # a request after the first: its headers' time starts now
             self._await_headers()
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self._header_bytes += len(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._header_bytes += len(name) + len(value) + 4
 
     def on_headers_complete(self) -> None:
         self._reading_headers = False
         self._cancel_header_timer()
+        if self._header_bytes > self.limits.max_header_bytes:
+            self._refuse_headers()  # before the request reaches the app
+            return
         super().on_headers_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._reading_headers, self._header_bytes = True, 0  # the next bytes begin the next request's headers
+        self._reading_headers = True  # the next bytes begin the next request's headers
 
     def _await_headers(self) -> None:
-        self._reading_headers, self._header_bytes = True, 0
+        self._reading_headers, self._header_bytes, self._raw_header_bytes = True, 0, 0
         self._cancel_header_timer()
         self._header_timer = self.loop.call_later(self.limits.header_timeout, self._headers_too_slow)
 
@@ -125,6 +139,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def _refuse_headers(self) -> None:
+        if self.transport.is_closing():
+            return
         message = (
             f"The request's headers exceed the limit of {self.limits.max_header_bytes} bytes "
             "(CLUSTERKG_MAX_HEADER_BYTES)."
