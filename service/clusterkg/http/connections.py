@@ -99,7 +99,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._header_bytes = self._raw_header_bytes = 0
+        self._reading_headers, self._header_bytes, self._raw_header_bytes = True, 0, 0
         if self._header_timer is None:  # a request after the first: its headers' time starts now
             self._await_headers()
 
@@ -118,10 +118,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._refuse_headers()  # before the request reaches the app
             return
         super().on_headers_complete()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._reading_headers = True  # the next bytes begin the next request's headers
 
     def _await_headers(self) -> None:
         self._reading_headers, self._header_bytes, self._raw_header_bytes = True, 0, 0
