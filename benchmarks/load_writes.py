@@ -62,10 +62,9 @@ def writer(http: httpx.Client, token: str, tally: Tally, stop: float, index: int
     headers = {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}
     round_ = 0
     while time.monotonic() < stop:
-        name = f"load{round_ % 5}w{index % 2}"  # two writers share names: they race on the same resources
-        response = timed(
-            tally, "submit", lambda: http.post("/cases", content=text.replace("example-", f"{name}-"), headers=headers)
-        )
+        name = f"load{index}-{round_ // 2}"  # each entry is sent twice: the second must be refused
+        body = text.replace("example-", f"{name}-")
+        response = timed(tally, "submit", lambda body=body: http.post("/cases", content=body, headers=headers))
         if response is not None and response.status_code == 201:
             with tally.lock:
                 tally.stored[response.json()["id"]] = name
