@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
@@ -21,12 +22,19 @@ from rdflib.compare import isomorphic
 
 from clusterkg.app import create_app
 from clusterkg.config import Settings
-from clusterkg.entries.auth import Writers, read_token_file
-from clusterkg.entries.cases import content_hash, insert_update
+from clusterkg.entries.auth import Writer, Writers, read_token_file
+from clusterkg.entries.cases import Cases, check_case_id, content_hash, insert_update
 from clusterkg.entries.jsonld import build_context
 from clusterkg.entries.reading import format_named, read_entry
+from clusterkg.entries.validation import EntryValidator
 from clusterkg.entries.vocabulary import Vocabulary
+from clusterkg.errors import BadParameter, EntryRejected
+from clusterkg.namespaces import CASES_GRAPHS
 from clusterkg.sources import locate
+from clusterkg.store import open_store
+from clusterkg.store.base import QueryJob, QueryResult
+from clusterkg.store.embedded import EmbeddedStore
+from clusterkg.store.evaluate import evaluate
 from conftest import start_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +42,8 @@ CASES = REPO / "data" / "examples" / "cases"
 EXAMPLE = (CASES / "valid" / "example-valley.ttl").read_text(encoding="utf-8")
 TOKEN = "token-of-the-default-writer"
 ALICE = "token-of-alice-0123"
+BOB = "token-of-bob-4567"
+ROOT = "token-of-the-administrator"
 TURTLE = {"Content-Type": "text/turtle"}
 ID = "https://w3id.org/clusterkg/id/"
 PROVENANCE_TRIPLES = 8  # type, two labels, time, submitter, hash, format, graph (+ one hasPart per resource)
@@ -233,7 +243,7 @@ def test_validating_stores_nothing(client: TestClient) -> None:
 
 def test_a_case_is_deleted_with_its_whole_graph(client: TestClient) -> None:
     record = client.post("/cases", content=variant("deleted"), headers={**TURTLE, **auth()}).json()
-    assert client.delete(f"/cases/{record['id']}", headers=auth(ALICE)).status_code == 204
+    assert client.delete(f"/cases/{record['id']}", headers=auth()).status_code == 204
     assert client.get(f"/cases/{record['id']}").status_code == 404
     assert not ask(client, f"ASK {{ GRAPH <{record['graph']}> {{ ?s ?p ?o }} }}")
     assert record["id"] not in {case["id"] for case in client.get("/cases").json()["cases"]}
@@ -245,6 +255,54 @@ def test_a_case_is_deleted_with_its_whole_graph(client: TestClient) -> None:
 def test_a_case_id_is_checked(client: TestClient) -> None:
     assert client.get("/cases/no-such-case-0000").status_code == 404
     assert client.get("/cases/Not%20An%20Id").status_code == 400
+
+
+@pytest.mark.parametrize("case_id", ["abc%0A", "abc%0D", "abc%0A%0A", "%0Aabc", "abc%00", "-abc", "a" * 81])
+def test_a_case_id_with_a_newline_or_other_character_is_400_not_500(client: TestClient, case_id: str) -> None:
+    for response in (client.get(f"/cases/{case_id}"), client.delete(f"/cases/{case_id}", headers=auth())):
+        assert response.status_code == 400, response.text
+        assert response.json()["error"] == "bad_parameter"
+
+
+def test_check_case_id_does_not_take_a_final_newline() -> None:
+    assert check_case_id("abc") == "abc"
+    with pytest.raises(BadParameter):
+        check_case_id("abc\n")
+
+
+# --- whose case --------------------------------------------------------------------------------------
+
+
+def test_a_writer_cannot_delete_another_writers_case(client: TestClient) -> None:
+    record = client.post("/cases", content=variant("alices"), headers={**TURTLE, **auth(ALICE)}).json()
+    refused = client.delete(f"/cases/{record['id']}", headers=auth())  # the writer "default"
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "not_owner"
+    assert record["id"] in refused.json()["message"]
+    assert client.get(f"/cases/{record['id']}").status_code == 200
+    assert client.delete(f"/cases/{record['id']}", headers=auth(ALICE)).status_code == 204
+
+
+def test_an_administrator_may_delete_any_case(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text(json.dumps({"alice": ALICE, "bob": BOB, "root": {"token": ROOT, "role": "admin"}}))
+    with TestClient(create_app(settings(tmp_path / "data", token_file=tokens))) as admin_client:
+        record = admin_client.post("/cases", content=variant("owned"), headers={**TURTLE, **auth(ALICE)}).json()
+        assert admin_client.delete(f"/cases/{record['id']}", headers=auth(BOB)).status_code == 403
+        assert admin_client.delete(f"/cases/{record['id']}", headers=auth(ROOT)).status_code == 204
+        assert admin_client.get(f"/cases/{record['id']}").status_code == 404
+
+
+def test_token_files_name_administrators_in_json_or_lines(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(json.dumps({"alice": ALICE, "root": {"token": ROOT, "role": "admin"}}))
+    (tmp_path / "t.txt").write_text(f"alice:{ALICE}\nroot:{ROOT} admin\n")
+    for name in ("t.json", "t.txt"):
+        writers = Writers.from_settings(Settings(token_file=tmp_path / name))
+        assert writers.identify(f"Bearer {ALICE}") == Writer("alice", admin=False)
+        assert writers.identify(f"Bearer {ROOT}") == Writer("root", admin=True)
+    (tmp_path / "bad.txt").write_text(f"root:{ROOT} superuser\n")
+    with pytest.raises(ValueError, match="line 1"):
+        read_token_file(tmp_path / "bad.txt")
 
 
 def test_the_update_text_escapes_what_sparql_needs_escaped() -> None:
@@ -330,3 +388,52 @@ def graph_sizes(http: httpx.Client) -> dict[str, int]:
     rows = http.get("/sparql", params={"query": query}, headers={"Accept": "application/json"}).json()
     prefix = "https://w3id.org/clusterkg/graph/cases/"
     return {row["g"]["value"][len(prefix) :]: int(row["n"]["value"]) for row in rows["results"]["bindings"]}
+
+
+# --- what the answer says is what was stored ---------------------------------------------------------
+
+
+class LaggingReads:
+    """An embedded store whose reads show the data as it was before the last write, as a read-only view
+    that has not been reopened yet does."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.inner = store
+        self._lag()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def _lag(self) -> None:
+        self.view = pyoxigraph.Store()
+        self.view.extend(list(self.inner.store))
+
+    def query_sync(self, job: QueryJob) -> QueryResult:
+        return evaluate(self.view, job)
+
+    def write_case(self, graph: str, triples: Any, new: Any) -> bool:
+        self._lag()
+        written: bool = self.inner.write_case(graph, triples, new)
+        return written
+
+    def update(self, sparql_update: str) -> None:
+        self._lag()
+        self.inner.update(sparql_update)
+
+
+def test_a_stored_case_is_answered_as_stored_even_when_reads_lag_behind_the_write(tmp_path: Path) -> None:
+    validator = EntryValidator.load(locate())
+    inner = open_store(settings(tmp_path / "data"), update_from_sources=True)
+    assert isinstance(inner, EmbeddedStore)
+    try:
+        cases = Cases(LaggingReads(inner), validator)  # type: ignore[arg-type]
+        entry = read_entry(variant("lagging").encode(), format_named("turtle"))
+        record, report = cases.submit(entry, "alice")
+        assert report.conforms
+        assert CASES_GRAPHS + record.id in inner.graph_names()
+        # the same resources again: validation reads the lagging view and passes, the write refuses
+        with pytest.raises(EntryRejected, match="nothing was stored"):
+            cases.submit(entry, "alice")
+        assert [g for g in inner.graph_names() if g.startswith(CASES_GRAPHS)] == [CASES_GRAPHS + record.id]
+    finally:
+        inner.close()

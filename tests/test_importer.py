@@ -57,8 +57,8 @@ def load_file(tmp_path: Path, name: str, content: bytes, fmt: str | None = None)
 def test_each_format_lands_in_the_one_import_graph(tmp_path: Path, name: str, content: bytes, triples: int) -> None:
     store, report = load_file(tmp_path, name, content)
     assert report.triples == triples
-    assert {str(g.value) for g in store.named_graphs()} == {GRAPH}  # type: ignore[union-attr]
-    assert len(store) == triples
+    assert {str(quad.graph_name.value) for quad in store} == {GRAPH}  # type: ignore[union-attr]
+    assert len(store) == triples  # and no pending record is left in the meta graph
 
 
 def test_malformed_input_imports_nothing(tmp_path: Path) -> None:

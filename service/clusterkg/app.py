@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 
 from . import __version__
 from .cache import VersionedCache
@@ -19,15 +20,30 @@ from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
 from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
-from .http import caches, completions, dataset, health, linkeddata, ontology, pages, queries, sparql
+from .http import (
+    caches,
+    completions,
+    connections,
+    dataset,
+    health,
+    linkeddata,
+    ontology,
+    openapi,
+    pages,
+    queries,
+    sparql,
+)
 from .http import cases as case_routes
 from .http import validate as validate_routes
 from .logging import AccessLogMiddleware, configure
 from .pages.errors import error_page, wants_html
 from .sources import locate
 from .store import QueryResult, Store, open_store
+from .store.monitor import StoreMonitor
 
 log = logging.getLogger("clusterkg.app")
+
+HEALTH_TIMEOUT = 5.0
 
 #: The routers every app includes. A feature adds its own ``APIRouter`` here.
 ROUTERS = (
@@ -60,10 +76,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             store.start()
         app.state.store = the_store
         app.state.canned = CannedQueries.from_settings(catalogue, the_store, settings, app.state.result_cache)
+        app.state.monitor = await start_monitor(the_store, settings)
         gc.freeze()  # what start-up built lives as long as the app: keep it out of every collection
         try:
             yield
         finally:
+            await app.state.monitor.stop()
             the_store.close()
 
     app = FastAPI(
@@ -81,6 +99,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(queries.build_router(catalogue))
     pages.mount_static(app)
     install_error_handlers(app)
+    install_middleware(app, settings)
+    app.openapi = openapi.description(app)  # type: ignore[method-assign]
+    return app
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """The answer caches, CORS when origins are configured, and the access log (outermost)."""
     app.add_middleware(caches.CachedAnswers)
     app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
@@ -92,12 +117,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             expose_headers=["X-ClusterKG-Truncated", "X-ClusterKG-Result-Count"],
         )
     app.add_middleware(AccessLogMiddleware)
-    return app
+
+
+async def start_monitor(store: Store, settings: Settings) -> StoreMonitor:
+    """The background health check of the store, its first check done before the first request."""
+    monitor = StoreMonitor(store, timeout=min(HEALTH_TIMEOUT, settings.query_timeout))
+    await monitor.check()
+    monitor.start()
+    return monitor
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``."""
-    return create_app(Settings())
+    """The app of one of several ``clusterkg serve`` processes: its settings come from ``CLUSTERKG_*``, and
+    so do the limits on its connections."""
+    settings = Settings()
+    connections.configure(settings)
+    return create_app(settings)
 
 
 def error_response(error: ClusterKGError, request: Request) -> Response:
@@ -107,6 +142,21 @@ def error_response(error: ClusterKGError, request: Request) -> Response:
     if wants_html(request.headers.get("accept")):
         return HTMLResponse(error_page(error, request.url.path), status_code=error.status, headers=headers)
     return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at the request's path (the ``Allow`` of a 405)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    pending = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        included = getattr(route, "original_router", None)  # a router included without a prefix
+        if included is not None:
+            pending.extend(included.routes)
+        elif route.matches(scope)[0] != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -119,7 +169,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 404:
             return error_response(NotFound(f"Nothing at {request.url.path}."), request)
         if error.status_code == 405:
-            return error_response(MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}."), request)
+            allow = allowed_methods(request) or (error.headers or {}).get("Allow", "")
+            return error_response(
+                MethodNotAllowed(f"{request.method} is not allowed at {request.url.path}; use {allow}.", allow=allow),
+                request,
+            )
         return error_response(HTTPError(error.status_code, str(error.detail)), request)
 
     @app.exception_handler(RequestValidationError)

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         default=None, description="File of writers' names and tokens (JSON object, or `name:token` lines)."
     )
     max_entry_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in an entry sent to /validate or /cases.")
+    max_entry_triples: int = Field(default=20_000, gt=0, description="Triples an entry may hold (400 beyond).")
+    max_entry_depth: int = Field(default=64, gt=0, description="Levels of nesting in an entry (400 beyond).")
+    max_connections: int = Field(
+        default=1024, ge=1, description="Connections open at once per HTTP process; more are closed at once."
+    )
+    header_timeout: float = Field(default=10.0, gt=0, description="Seconds a request's headers may take to arrive.")
+    keep_alive_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds an idle keep-alive connection stays open."
+    )
+    max_header_bytes: int = Field(default=65_536, gt=0, description="Bytes of a request's headers (431 beyond).")
+    body_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a request body may take to arrive (408 beyond)."
+    )
     log_level: LogLevel = "info"
     build_on_start: bool = Field(default=True, description="Build the embedded store at startup when sources changed.")
 

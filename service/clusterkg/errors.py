@@ -88,6 +88,13 @@ class EntrySyntaxError(BadRequest):
         self.column = column
 
 
+class EntryRefused(BadRequest):
+    """An entry refused before or while it is parsed for what it holds (a DTD, too deep, too many triples);
+    ``limit`` names the rule or setting."""
+
+    code = "entry_refused"
+
+
 class Unauthorized(ClusterKGError):
     """A write without a bearer token."""
 
@@ -106,6 +113,12 @@ class Forbidden(ClusterKGError):
 
 class InvalidToken(Forbidden):
     code = "invalid_token"
+
+
+class NotOwner(Forbidden):
+    """A writer tried to delete a case another writer submitted."""
+
+    code = "not_owner"
 
 
 class WritesDisabled(Forbidden):
@@ -135,13 +148,30 @@ class NotFound(ClusterKGError):
 
 
 class MethodNotAllowed(ClusterKGError):
+    """``allow`` lists the methods the path answers; it becomes the ``Allow`` header."""
+
     code = "method_not_allowed"
     status = 405
+
+    def __init__(self, message: str, allow: str = "GET, POST") -> None:
+        super().__init__(message)
+        self.allow = allow
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": self.allow}
 
 
 class NotAcceptable(ClusterKGError):
     code = "not_acceptable"
     status = 406
+
+
+class RequestTimeout(ClusterKGError):
+    """The request body did not arrive within ``CLUSTERKG_BODY_TIMEOUT``."""
+
+    code = "request_timeout"
+    status = 408
 
 
 class PayloadTooLarge(ClusterKGError):

@@ -35,6 +35,9 @@ META_GRAPH = GRAPH + "meta"
 META = BASE + "meta#"
 META_SOURCE_PATH = META + "sourcePath"
 META_SHA256 = META + "sha256"
+#: Written into the meta graph before an import's first triple, removed after its last: an import graph that
+#: still has it was interrupted, and is dropped at the next start.
+META_IMPORT_PENDING = META + "importPending"
 
 #: Graphs a rebuild never touches: user submissions and imports live there.
 CASES_GRAPHS = GRAPH + "cases/"

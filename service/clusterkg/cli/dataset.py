@@ -16,6 +16,7 @@ from ..formats import DUMP_FORMATS
 from ..namespaces import IMPORT_GRAPHS
 from ..store import open_store
 from ..store.base import QueryJob
+from ..store.build import drop_unfinished_imports
 from ..store.embedded import EmbeddedStore
 from .options import data_dir_option, endpoint_option, make_settings, reports_errors
 
@@ -77,6 +78,7 @@ def load(
     rdf_format, gzipped = importer.guess_format(source, fmt)
     store = embedded(data_dir)
     try:
+        drop_unfinished_imports(store)  # what an interrupted import left: a rerun begins from nothing
         with importer.open_source(source, settings.import_allowlist) as opened, store.writing() as ox:
             if replace:
                 ox.remove_graph(target)

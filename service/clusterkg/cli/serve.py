@@ -59,8 +59,25 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
     if settings.http_workers > 1:
         serve_processes(settings, overrides)
         return
+    from ..http import connections  # noqa: PLC0415
+
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    connections.configure(settings)
+    uvicorn.run(app, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options: the guarded protocol (``http/connections.py``) and the keep-alive timeout."""
+    from ..http import connections  # noqa: PLC0415 - imports uvicorn, which the other commands do not need
+
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "http": connections.GuardedHttpToolsProtocol,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+    }
 
 
 #: Seconds an HTTP process may take to answer the supervisor's health check (start-up included).
@@ -84,13 +101,10 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
         "clusterkg.app:app_from_environment",
         factory=True,
         workers=settings.http_workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=False,
         # a process imports the whole service before it can answer uvicorn's health check: on a loaded
         # machine that takes longer than uvicorn's 5 s default, and uvicorn would kill it as hung
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT,
+        **server_options(settings),
     )
 
 

@@ -6,8 +6,11 @@ N-Quads, RDF/XML, JSON-LD) is parsed as a stream and its triples written in batc
 ``bulk_extend``, each moved into the target graph (the graph names of an N-Quads file are not kept: an
 import is one graph). Gzip is read on the fly. The graph must be under
 ``https://w3id.org/clusterkg/graph/import/``, which builds never touch and no source file maps to.
-Bulk loading is not transactional: if the input turns out to be malformed, the graph is dropped again,
-so an import is all or nothing.
+Bulk loading is not transactional, so an import is made all or nothing around it: a pending record for
+the graph is written (and committed) in the meta graph before the first triple and removed after the last.
+If the input turns out to be malformed, the graph is dropped again at once; if the process is killed
+mid-way, the graph still has its pending record, and the next start of the store (``clusterkg load``,
+``build`` or ``serve``) drops it (``store/build.py``), so a rerun begins from nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, cast
 from urllib.parse import urlsplit
@@ -30,6 +34,7 @@ from ..errors import BadParameter, Forbidden, StoreError
 from ..formats import IMPORT_FORMATS
 from ..namespaces import IMPORT_GRAPHS
 from ..sparql.allowlist import is_allowed
+from ..store import updates
 
 BLOCK_BYTES = 8 << 20  # N-Triples read per native bulk load
 BATCH_QUADS = 100_000  # parsed triples written per bulk_extend
@@ -184,10 +189,13 @@ def import_into(
     counting = CountingReader(source.raw, count)
     raw = cast(IO[bytes], counting)
     stream: IO[bytes] = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if gzipped else raw
+    store.update(updates.import_started(graph.value, datetime.now(UTC).isoformat()))
     try:
         load_stream(store, stream, fmt, graph)
     except (SyntaxError, ValueError, OSError, EOFError) as error:
-        store.remove_graph(graph)
+        store.update(updates.drop_graph(graph.value))  # with its pending record
         raise BadParameter(f"{source.name} could not be loaded, nothing was imported: {error}") from None
+    store.flush()
+    store.update(updates.import_finished(graph.value))
     store.flush()
     return ImportReport(graph.value, graph_size(store, graph), read[0])

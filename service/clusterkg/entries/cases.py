@@ -4,11 +4,15 @@ A conforming entry is stored as ``https://w3id.org/clusterkg/graph/cases/<id>`` 
 as sent, plus a description of the submission itself, ``https://w3id.org/clusterkg/id/case-entry/<id>``:
 when it was received (``prov:generatedAtTime``), who sent it (the writer's name), the SHA-256 of the entry in
 RDF canonical form (RDFC-1.0, so the same triples give the same hash whatever their serialisation), and the
-resources it describes (``dcterms:hasPart``). The write is one SPARQL ``INSERT DATA`` request: one
-transaction in the embedded store (flushed, then the data version is bumped so query workers and caches see
-it at once), one atomic update request on a remote server. Submissions are serialised by a lock, and the
-write itself only happens if the entry's resources are still new (checked in the same update), so two
-submissions cannot both add the same resource, even from two service processes.
+resources it describes (``dcterms:hasPart``). The write is the store's ``write_case``: one transaction in
+the embedded store (checked and written under the write lock on the store being written, then flushed and
+the data version bumped so query workers and caches see it at once), one atomic conditional update on a
+remote server. Submissions are serialised by a lock, and the write itself only happens if the entry's
+resources are still new (checked in the same transaction), so two submissions cannot both add the same
+resource, even from two service processes. Whether the case was stored is what the write answers, never
+a later read through a view that may not show it yet: a 201 means stored, a 422 means nothing was.
+
+A case belongs to the writer who submitted it: only that writer, or an administrator, may delete it.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import BadParameter, EntryRejected, NotFound
+from ..errors import BadParameter, EntryRejected, NotFound, NotOwner
 from ..namespaces import CASES_GRAPHS, DCTERMS, ID, META, META_SHA256, ONT, PROV, RDF, RDFS, XSD
+from ..store import updates
 from ..store.base import QueryJob, Store
+from .auth import Writer
 from .neighbourhood import StoreContext
 from .reading import Entry
 from .reports import Report
@@ -40,7 +46,8 @@ RDF_TYPE = RDF + "type"
 RDFS_LABEL = RDFS + "label"
 XSD_DATETIME = XSD + "dateTime"
 AGGLOMERATION_TYPES = (ONT + "Cluster", ONT + "Agglomeration")
-CASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+CASE_ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,79}$"
+CASE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class CaseRecord:
 
 
 def check_case_id(case_id: str) -> str:
-    if not CASE_ID.match(case_id):
+    if not CASE_ID.fullmatch(case_id):  # not ``match`` with ``$``, which matches before a final newline
         raise BadParameter(f"{case_id!r} is not a case id (lower-case letters, digits and hyphens).")
     return case_id
 
@@ -137,18 +144,7 @@ def provenance(record: CaseRecord) -> list[ox.Triple]:
     return triples
 
 
-def insert_update(graph: str, triples: list[ox.Triple], new: tuple[str, ...] = ()) -> str:
-    """One update that writes ``triples`` into ``graph``, only if none of the ``new`` resources has a type in
-    any graph yet: the check and the write are one transaction, so two service processes (or two
-    clients of one remote store) cannot both add the same resource. The triples are written by
-    pyoxigraph's N-Triples serialiser, so every IRI and literal is escaped as SPARQL expects (N-Triples
-    is a subset of SPARQL's triple syntax)."""
-    ntriples = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-    if not new:
-        return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{ntriples}}} }}"
-    values = " ".join(str(ox.NamedNode(iri)) for iri in new)
-    condition = f"FILTER NOT EXISTS {{ VALUES ?new {{ {values} }} GRAPH ?g {{ ?new a ?type }} }}"
-    return f"INSERT {{ GRAPH {ox.NamedNode(graph)} {{\n{ntriples}}} }}\nWHERE {{ {condition} }}"
+insert_update = updates.insert_case  # the text both stores' case writes use
 
 
 LIST_QUERY = f"""SELECT ?g ?case ?received ?submitter ?sha256 ?format ?part WHERE {{
@@ -191,8 +187,8 @@ class Cases:
                 resources=described_resources(entry),
                 media_type=entry.format.media_type,
             )
-            self.store.update(insert_update(record.graph, [*entry.triples, *provenance(record)], record.resources))
-            if not self.exists(record.id):  # another process added one of its resources meanwhile
+            written = self.store.write_case(record.graph, [*entry.triples, *provenance(record)], record.resources)
+            if not written:  # another process added one of its resources meanwhile
                 raise EntryRejected(
                     "The entry's resources were added meanwhile; nothing was stored.",
                     report=self.validate(entry, lang).to_json(),
@@ -223,10 +219,24 @@ class Cases:
         graph = ox.NamedNode(CASES_GRAPHS + case_id)
         return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", result_format)
 
-    def delete(self, case_id: str) -> None:
+    def submitter(self, case_id: str) -> str:
+        """Who submitted the case; ``NotFound`` if there is none."""
+        graph = ox.NamedNode(CASES_GRAPHS + check_case_id(case_id))
+        rows = self._select(f"SELECT ?who WHERE {{ GRAPH {graph} {{ ?case <{META_SUBMITTER}> ?who }} }} LIMIT 1")
+        if not rows:
+            raise NotFound(f"There is no case {case_id!r}.")
+        return rows[0]["who"]
+
+    def delete(self, case_id: str, writer: Writer) -> None:
+        """Remove the case; only its submitter or an administrator may (``NotOwner``, 403, otherwise)."""
         with self._lock:
-            if not self.exists(case_id):
-                raise NotFound(f"There is no case {case_id!r}.")
+            owner = self.submitter(case_id)
+            if owner != writer.name and not writer.admin:
+                raise NotOwner(
+                    f"The case {case_id!r} was submitted by another writer: only its submitter or an administrator "
+                    "may delete it.",
+                    case=case_id,
+                )
             self.store.drop_graph(CASES_GRAPHS + case_id)
 
     def _query(self, query: str, result_format: str) -> bytes:

@@ -23,11 +23,14 @@ from ..errors import BadRequest, EntrySyntaxError, PayloadTooLarge, UnsupportedM
 from ..formats import ENTRY_FORMATS, Format, for_file
 from ..namespaces import CONTEXT_IRI
 from .jsonld import CONTEXT_PATH
+from .limits import EntryLimits
 
 DEFAULT_MAX_BYTES = 1_000_000
 
 
 FORMAT_NAMES = tuple(fmt.name for fmt in ENTRY_FORMATS)
+#: How each format nests, for the nesting limit (Turtle's brackets for the others).
+SYNTAX: dict[RdfFormat | None, str] = {RdfFormat.JSON_LD: "json", RdfFormat.RDF_XML: "xml"}
 
 
 def format_named(name: str) -> Format:
@@ -75,22 +78,28 @@ class Entry:
 
 
 def read_entry(
-    data: bytes, fmt: Format, context: Mapping[str, Any] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    fmt: Format,
+    context: Mapping[str, Any] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: EntryLimits = EntryLimits(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Entry:
     """Parse ``data``; ``context`` is the ClusterKG JSON-LD context document, used for JSON-LD entries.
 
-    Raises ``PayloadTooLarge``, ``EntrySyntaxError`` (with ``line`` and ``column`` when known) or
-    ``BadRequest`` (an empty entry, named graphs, RDF 1.2 triple terms).
+    Raises ``PayloadTooLarge``, ``EntryRefused`` (a DTD, deeper nesting or more triples than ``limits``
+    allow: checked before and while parsing), ``EntrySyntaxError`` (with ``line`` and ``column`` when
+    known) or ``BadRequest`` (an empty entry, named graphs, RDF 1.2 triple terms).
     """
     if len(data) > max_bytes:
         raise PayloadTooLarge(
             f"The entry has {len(data)} bytes, more than the limit of {max_bytes} (CLUSTERKG_MAX_ENTRY_BYTES).",
             limit=max_bytes,
         )
+    limits.check_bytes(data, SYNTAX.get(fmt.rdf_format, "turtle"))
     if fmt.rdf_format == RdfFormat.JSON_LD:
         data = inline_context(data, context)
     try:
-        quads = list(parse(data, format=fmt.rdf_format, without_named_graphs=True))
+        quads = list(limits.bounded(parse(data, format=fmt.rdf_format, without_named_graphs=True)))
     except SyntaxError as error:
         raise syntax_error(error, data, fmt) from None
     except ValueError as error:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..entries.cases import check_case_id
+from ..entries.cases import CASE_ID_PATTERN, check_case_id
 from ..sparql.negotiation import negotiate
 from .deps import entry_services, language, read_request_entry
 from .validate import ENTRY_BODY, PARAMETERS
 
 router = APIRouter(tags=["Entries"])
+
+CASE_ID = Path(pattern=CASE_ID_PATTERN, description="The case's id: lower-case letters, digits and hyphens.")
 
 _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token (`WWW-Authenticate: Bearer`)."},
@@ -56,7 +58,7 @@ async def list_cases(request: Request) -> dict[str, Any]:
     summary="One case: its named graph (the entry and its provenance) as Turtle, JSON-LD, N-Triples or RDF/XML",
     responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}, 404: {"description": "No such case."}},
 )
-async def get_case(case_id: str, request: Request) -> Response:
+async def get_case(request: Request, case_id: str = CASE_ID) -> Response:
     services = await entry_services(request)
     fmt = negotiate(True, request.headers.get("accept"), tuple(request.query_params.getlist("format")))
     body = await run_in_threadpool(services.cases.get, check_case_id(case_id), fmt.name)
@@ -69,8 +71,8 @@ async def get_case(case_id: str, request: Request) -> Response:
     status_code=204,
     responses={404: {"description": "No such case."}, **_WRITE_RESPONSES},
 )
-async def delete_case(case_id: str, request: Request) -> Response:
+async def delete_case(request: Request, case_id: str = CASE_ID) -> Response:
     services = await entry_services(request)
-    services.writers.authorise(request.headers.get("authorization"))
-    await run_in_threadpool(services.cases.delete, check_case_id(case_id))
+    writer = services.writers.identify(request.headers.get("authorization"))
+    await run_in_threadpool(services.cases.delete, check_case_id(case_id), writer)
     return Response(status_code=204)

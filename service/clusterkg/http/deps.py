@@ -16,6 +16,7 @@ from ..config import Settings
 from ..entries.auth import Writers
 from ..entries.cases import Cases
 from ..entries.jsonld import build_context
+from ..entries.limits import EntryLimits
 from ..entries.reading import Entry, format_for_media_type, format_named, read_entry
 from ..entries.validation import EntryValidator
 from ..sources import locate
@@ -79,12 +80,20 @@ async def entry_services(request: Request) -> EntryServices:
 
 
 async def read_request_entry(request: Request, services: EntryServices) -> Entry:
-    """The entry in the body: its format from ``Content-Type`` (or the ``input`` query parameter)."""
+    """The entry in the body: its format from ``Content-Type`` (or the ``input`` query parameter). It is
+    parsed in a worker thread, so the event loop goes on answering meanwhile."""
     name = request.query_params.get("input")
     fmt = format_named(name) if name else format_for_media_type(request.headers.get("content-type"))
-    limit = services.settings.max_entry_bytes
-    body = await read_body(request, limit, what="entry", setting="CLUSTERKG_MAX_ENTRY_BYTES")
-    return read_entry(body, fmt, services.context, limit)
+    settings = services.settings
+    body = await read_body(
+        request,
+        settings.max_entry_bytes,
+        what="entry",
+        setting="CLUSTERKG_MAX_ENTRY_BYTES",
+        timeout=settings.body_timeout,
+    )
+    limits = EntryLimits(max_depth=settings.max_entry_depth, max_triples=settings.max_entry_triples)
+    return await run_in_threadpool(read_entry, body, fmt, services.context, settings.max_entry_bytes, limits)
 
 
 def language(request: Request) -> str:

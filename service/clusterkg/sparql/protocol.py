@@ -5,14 +5,24 @@ Enforces the request limits (body size, query length) and refuses updates (403) 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 
 from ..config import Settings
-from ..errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, UpdateForbidden
+from ..errors import (
+    BadParameter,
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+    UpdateForbidden,
+)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -37,7 +47,7 @@ async def read_request(request: Request, settings: Settings) -> SparqlRequest:
     if request.method != "POST":
         raise MethodNotAllowed(f"{request.method} is not supported at /sparql; use GET or POST.")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes, timeout=settings.body_timeout)
     if content_type == FORM:
         form = parse_qs(_decode(body), keep_blank_values=True)
         return _build({**url_params, **form}, None, request, settings)
@@ -52,21 +62,32 @@ async def read_request(request: Request, settings: Settings) -> SparqlRequest:
 
 
 async def read_body(
-    request: Request, limit: int, what: str = "request body", setting: str = "CLUSTERKG_MAX_BODY_BYTES"
+    request: Request,
+    limit: int,
+    what: str = "request body",
+    setting: str = "CLUSTERKG_MAX_BODY_BYTES",
+    timeout: float | None = None,  # noqa: ASYNC109 - the limit is a setting, applied with asyncio.timeout inside
 ) -> bytes:
     """The request body, refusing (413) more than ``limit`` bytes, whatever Content-Length says; the
-    error names ``what`` was too large and the ``setting`` that sets the limit."""
+    error names ``what`` was too large and the ``setting`` that sets the limit. A body that takes longer
+    than ``timeout`` seconds to arrive is refused (408)."""
     too_large = PayloadTooLarge(f"The {what} exceeds the limit of {limit} bytes ({setting}).", limit=limit)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"The {what} did not arrive within {timeout:g} s (CLUSTERKG_BODY_TIMEOUT).", limit="body_timeout"
+        ) from None
     return b"".join(chunks)
 
 
@@ -89,11 +110,24 @@ def _build(params: Params, body_query: str | None, request: Request, settings: S
         )
     return SparqlRequest(
         query=query,
-        default_graph_uris=tuple(params.get("default-graph-uri", ())),
-        named_graph_uris=tuple(params.get("named-graph-uri", ())),
+        default_graph_uris=_iris(params, "default-graph-uri"),
+        named_graph_uris=_iris(params, "named-graph-uri"),
         formats=tuple(value for value in params.get("format", ()) if value),
         accept=request.headers.get("accept"),
     )
+
+
+def _iris(params: Params, name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each an absolute IRI (400 naming the parameter otherwise)."""
+    values = tuple(params.get(name, ()))
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError as error:
+            raise BadParameter(
+                f"The {name!r} parameter {value!r} is not an absolute IRI: {error}.", parameter=name
+            ) from None
+    return values
 
 
 def _single(params: Params, name: str) -> str:

@@ -7,8 +7,12 @@ as the default graph unless the job names a dataset.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # the worker processes import this module: keep it light
+    from pyoxigraph import Triple
 
 
 @dataclass(frozen=True)
@@ -99,4 +103,11 @@ class Store(Protocol):
 
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL update (used by the builder and, later, by trusted features; never by /sparql)."""
+        ...
+
+    def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
+        """Write ``triples`` into the new graph ``graph`` unless one of the ``new`` resources has a type in
+        some graph already; all or nothing. The answer says which happened, read from the state the write
+        itself left (the embedded store checks and writes under its write lock on the store it writes,
+        never through a read-only view that may not show the write yet)."""
         ...

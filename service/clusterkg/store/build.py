@@ -3,12 +3,15 @@
 Loads ``ontology/*.ttl`` and ``data/ttl/**/*.ttl``. A file is replaced in its graph in one update
 (drop, insert, manifest record), so a rebuild is idempotent; graphs of files that no longer exist are
 dropped, except the protected ones (``.../graph/cases/``, ``.../graph/import/``), which hold data that
-does not come from the source files.
+does not come from the source files. The one change a build makes to an import graph: one whose import was
+interrupted (it still has its pending record, see ``dataset/imports.py``) is dropped, so that an import is
+all or nothing even when its process was killed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +21,8 @@ from pyoxigraph import RdfFormat, parse, serialize
 from ..errors import BuildError
 from ..namespaces import graph_for_source, is_protected
 from ..sources import Resources
-from .base import SourceRecord, Store
+from . import updates
+from .base import QueryJob, SourceRecord, Store
 
 log = logging.getLogger("clusterkg.build")
 
@@ -28,13 +32,15 @@ class BuildReport:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.loaded or self.dropped)
 
     def summary(self) -> str:
-        return f"{len(self.loaded)} loaded, {len(self.unchanged)} unchanged, {len(self.dropped)} dropped"
+        summary = f"{len(self.loaded)} loaded, {len(self.unchanged)} unchanged, {len(self.dropped)} dropped"
+        return summary + (f", {len(self.unfinished)} unfinished imports dropped" if self.unfinished else "")
 
 
 def to_ntriples(path: Path, base_iri: str) -> str:
@@ -57,7 +63,7 @@ def source_records(resources: Resources) -> list[tuple[Path, SourceRecord]]:
 
 def build(store: Store, resources: Resources, force: bool = False) -> BuildReport:
     """Bring the store up to date with the source files under ``resources``."""
-    report = BuildReport()
+    report = BuildReport(unfinished=drop_unfinished_imports(store))
     known = store.source_records()
     wanted = source_records(resources)
     for path, record in wanted:
@@ -74,3 +80,18 @@ def build(store: Store, resources: Resources, force: bool = False) -> BuildRepor
             report.dropped.append(graph)
             log.info("dropped <%s>: its source file is gone", graph)
     return report
+
+
+def unfinished_imports(store: Store) -> list[str]:
+    """Import graphs whose import never finished (their process was killed or failed mid-way)."""
+    answer = json.loads(store.query_sync(QueryJob(updates.UNFINISHED_IMPORTS_QUERY, "json")).body)
+    return sorted({row["graph"]["value"] for row in answer["results"]["bindings"]})
+
+
+def drop_unfinished_imports(store: Store) -> list[str]:
+    """Drop every unfinished import with its pending record; the graphs dropped."""
+    graphs = unfinished_imports(store)
+    for graph in graphs:
+        store.drop_graph(graph)  # with its records in the meta graph, the pending one too
+        log.warning("dropped <%s>: its import did not finish", graph)
+    return graphs

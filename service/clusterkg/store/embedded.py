@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
@@ -193,6 +193,14 @@ class EmbeddedStore:
         """Apply an update in one transaction, flush it, and tell the workers to reopen."""
         with self.writing() as store:
             store.update(sparql_update)
+
+    def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
+        with self.writing() as store:
+            if new and bool(store.query(updates.resources_taken(new))):
+                return False
+            target = NamedNode(graph)
+            store.extend([Quad(t.subject, t.predicate, t.object, target) for t in triples])
+            return True
 
     @contextmanager
     def writing(self) -> Iterator[OxStore]:

@@ -13,12 +13,12 @@ import asyncio
 import base64
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
 from pyoxigraph import Store as OxStore
 from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
@@ -193,6 +193,12 @@ class RemoteStore:
         wrapper.setRequestMethod(POSTDIRECTLY)
         wrapper.setQuery(sparql_update)
         self._call(partial(_read, wrapper), self.timeout)
+
+    def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
+        """One conditional update (atomic on the server), then the server's own answer whether it wrote."""
+        self.update(updates.insert_case(graph, triples, new))
+        rows = self._answer(updates.graph_exists(graph), None, self.timeout)
+        return bool(rows)
 
     def _put_graph(self, graph: str, ntriples: str) -> None:
         """Graph Store Protocol: ``PUT <gsp>?graph=<graph>`` replaces the graph in one request."""

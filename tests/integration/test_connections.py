@@ -1,0 +1,165 @@
+"""Connections a real ``clusterkg serve`` keeps: /health answers with 1,000 idle and 200 slowloris connections
+open; connections that send no request, or their headers too slowly, are closed after the header timeout,
+idle keep-alive connections after the keep-alive timeout; connections beyond the limit are closed at once;
+oversized headers are a 431 and a body that does not arrive a 408."""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import Server, start_server, write_sources
+
+pytestmark = pytest.mark.integration
+
+IDLE = 1000
+SLOW = 200
+LIMIT = 1300
+HEADER_TIMEOUT = 4.0
+KEEP_ALIVE = 1.0
+BODY_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4 * LIMIT
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))  # the server inherits it
+    root = tmp_path_factory.mktemp("connections")
+    env = {
+        "CLUSTERKG_DATA_DIR": str(root / "data"),
+        "CLUSTERKG_SOURCE_DIR": str(write_sources(root / "src")),
+        "CLUSTERKG_QUERY_WORKERS": "1",
+        "CLUSTERKG_MAX_CONNECTIONS": str(LIMIT),
+        "CLUSTERKG_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+        "CLUSTERKG_KEEP_ALIVE_TIMEOUT": str(KEEP_ALIVE),
+        "CLUSTERKG_BODY_TIMEOUT": str(BODY_TIMEOUT),
+    }
+    try:
+        yield from start_server(env=env, log=root / "server.log")
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def address(server: Server) -> tuple[str, int]:
+    host, port = server.url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def connect(server: Server, count: int) -> list[socket.socket]:
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(address(server), timeout=5)
+        sockets.append(sock)
+    return sockets
+
+
+def health_seconds(server: Server) -> float:
+    started = time.monotonic()
+    with urllib.request.urlopen(server.url + "/health", timeout=10) as response:
+        assert response.status == 200
+    return time.monotonic() - started
+
+
+def closed_by_server(sock: socket.socket, wait: float) -> bool:
+    sock.settimeout(wait)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """A whole answer: headers, then as many bytes as ``content-length`` says."""
+    data = b""
+    while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+    )
+    while len(body) < length and (chunk := sock.recv(65536)):
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def trickle(sockets: list[socket.socket], stop: threading.Event) -> None:
+    """Slowloris: a request line, then one header byte per socket every 0.3 s, never the blank line."""
+    for sock in sockets:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    while not stop.wait(0.3):
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.send(b"a")
+
+
+def test_health_answers_within_a_second_beside_idle_and_slowloris_connections(server: Server) -> None:
+    idle = connect(server, IDLE)
+    slow = connect(server, SLOW)
+    stop = threading.Event()
+    trickler = threading.Thread(target=trickle, args=(slow, stop), daemon=True)
+    trickler.start()
+    try:
+        time.sleep(0.5)
+        timings = [health_seconds(server) for _ in range(5)]
+        assert max(timings) < 1.0, timings
+        # the header timeout closes both kinds, the trickling ones too
+        time.sleep(HEADER_TIMEOUT)
+        assert all(closed_by_server(sock, 2.0) for sock in idle[:50] + idle[-50:])
+        assert all(closed_by_server(sock, 2.0) for sock in slow[:50])
+        assert health_seconds(server) < 1.0
+    finally:
+        stop.set()
+        trickler.join()
+        for sock in idle + slow:
+            sock.close()
+
+
+def test_connections_beyond_the_limit_are_closed_at_once(server: Server) -> None:
+    sockets = connect(server, LIMIT + 100)
+    try:
+        refused = sum(closed_by_server(sock, 0.05) for sock in sockets[LIMIT - 20 :])
+        assert refused >= 100
+    finally:
+        for sock in sockets:
+            sock.close()
+    time.sleep(0.5)
+    assert health_seconds(server) < 1.0
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(server: Server) -> None:
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert read_answer(sock).startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        assert closed_by_server(sock, KEEP_ALIVE + 3)
+        assert time.monotonic() - started < KEEP_ALIVE + 3
+
+
+def test_oversized_headers_are_431(server: Server) -> None:
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n")
+        answer = read_answer(sock)
+    assert answer.startswith(b"HTTP/1.1 431")
+    assert b"CLUSTERKG_MAX_HEADER_BYTES" in answer
+
+
+def test_a_body_that_does_not_arrive_is_408(server: Server) -> None:
+    with socket.create_connection(address(server), timeout=BODY_TIMEOUT + 5) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK {"
+        )
+        answer = read_answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"CLUSTERKG_BODY_TIMEOUT" in answer
