@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -31,15 +32,22 @@ def count(server: Server) -> int:
         return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
 
 
+def started_processes(server: Server, wanted: int, timeout: float = 90.0) -> set[str]:
+    """The HTTP processes that finished starting, waiting until ``wanted`` have (or the timeout): the second
+    one may still be importing the service when the first already answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = Path(server.log).read_text().splitlines()
+        pids = {line.split("[")[1].split("]")[0] for line in lines if "Started server process" in line}
+        if len(pids) >= wanted or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.2)
+
+
 def test_both_processes_answer_the_same(server: Server) -> None:
+    assert len(started_processes(server, 2)) == 2
     answers = {count(server) for _ in range(40)}
     assert len(answers) == 1 and answers.pop() > 0
-    pids = {
-        line.split("[")[1].split("]")[0]
-        for line in Path(server.log).read_text().splitlines()
-        if "Started server process" in line
-    }
-    assert len(pids) == 2
 
 
 def test_the_store_was_built_once_before_the_processes_started(server: Server) -> None:
