@@ -55,7 +55,7 @@ LANGUAGES = ("en", "ja")
 #: of the validation time otherwise), and also sees references from evidence and from any other property.
 #: Its results name ``ckgsh:DanglingReference`` as their source shape, so both ways report the same shape.
 SHAPES = "https://w3id.org/clusterkg/shapes#"
-REPLACED_SHAPES = frozenset({URIRef(SHAPES + "DanglingReferenceShape")})
+REPLACED_SHAPES = frozenset({URIRef(SHAPES + "DanglingReferenceShape"), URIRef(SHAPES + "ExplanationReferenceShape")})
 #: The shape whose results the dangling-reference rule gives (when the shapes define it).
 DANGLING_SHAPE = URIRef(SHAPES + "DanglingReference")
 
