@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-ONTOLOGY_IRI = "https://w3id.org/clusterkg/ont"
+#: Every IRI the project mints starts here; a term under it that the ontology lacks is a mistake.
+PROJECT = "https://w3id.org/clusterkg/"
+ONTOLOGY_IRI = PROJECT + "ont"
 ONT = ONTOLOGY_IRI + "#"
 ID = "https://w3id.org/clusterkg/id/"
 GRAPH = "https://w3id.org/clusterkg/graph/"
