@@ -48,6 +48,7 @@ PREFIXES = {
     "ckpub": ID + "publication/",
     "ckconf": ID + "conflict/",
     "ckdoc": ID + "doc/chapter-2-3/",
+    "ckx": ID + "explanation/",
     "sf": CONCEPT + "support-function/",
     "nk": CONCEPT + "network-kind/",
     "fm": CONCEPT + "formation-mode/",
@@ -59,6 +60,17 @@ PREFIXES = {
     "bd": CONCEPT + "breakdown/",
     "tf": CONCEPT + "technology-field/",
     "ind": CONCEPT + "indicator/",
+    "rk": CONCEPT + "reason-kind/",
+    "ctk": CONCEPT + "contribution-kind/",
+    "cr": CONCEPT + "comparison-result/",
+    "cc": CONCEPT + "comparison-criterion/",
+    "cnd": CONCEPT + "condition-kind/",
+    "sts": CONCEPT + "status/",
+    "lfk": CONCEPT + "location-factor-kind/",
+    "ok": CONCEPT + "outcome-kind/",
+    "os": CONCEPT + "outcome-status/",
+    "ax": CONCEPT + "typology-axis/",
+    "lvl": CONCEPT + "axis-level/",
 }
 
 #: Text written in several languages: a language map, ``{"en": "...", "ja": "..."}``.
@@ -79,7 +91,18 @@ IRI_TERMS = {
 #: Classes from other vocabularies the graph uses.
 OTHER_CLASSES = {"Membership": "org:Membership"}
 #: Properties whose values are written in several languages, besides the labels.
-LANGUAGE_MAPPED = {"description", "definitionText", "heading", "productOrTechnology", "dateNote", "periodNote"}
+LANGUAGE_MAPPED = {
+    "description",
+    "definitionText",
+    "heading",
+    "productOrTechnology",
+    "dateNote",
+    "periodNote",
+    "statementText",
+    "criterionText",
+}
+#: English renderings of notes written in Japanese only: a plain string is English.
+ENGLISH_RENDERING = URIRef(ONT + "englishRendering")
 #: Datatypes worth coercing from a JSON string (numbers and booleans are typed by JSON itself).
 COERCED = {XSD.integer, XSD.date, XSD.gYear, XSD.gYearMonth, XSD.decimal}
 
@@ -92,6 +115,8 @@ def _property_term(vocabulary: Vocabulary, prop: URIRef, name: str) -> dict[str,
         term["@type"] = "@id"
     elif name in LANGUAGE_MAPPED or text_annotation:
         term["@container"] = "@language"
+    elif ENGLISH_RENDERING in vocabulary.super_properties.get(prop, ()):
+        term["@language"] = "en"
     else:
         ranges = vocabulary.ranges.get(prop, frozenset())
         if len(ranges) == 1 and next(iter(ranges)) in COERCED:
