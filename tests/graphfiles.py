@@ -13,6 +13,7 @@ ONTOLOGY_FILES = (
     ONTOLOGY_DIR / "clusterkg.ttl",
     ONTOLOGY_DIR / "concepts.ttl",
     ONTOLOGY_DIR / "indicators.ttl",
+    ONTOLOGY_DIR / "explanations.ttl",
 )
 SHAPES_DIR = ONTOLOGY_DIR / "shapes"
 DATA_DIR = ROOT / "data" / "ttl"

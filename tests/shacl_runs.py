@@ -20,7 +20,7 @@ from graphfiles import ONTOLOGY_DIR, ROOT, data_graph, load, shapes_graph
 
 JS_DIR = ROOT / "tests" / "js"
 INSTANCES = "https://w3id.org/clusterkg/id/"
-CONCEPT_FILES = (ONTOLOGY_DIR / "concepts.ttl", ONTOLOGY_DIR / "indicators.ttl")
+CONCEPT_FILES = (ONTOLOGY_DIR / "concepts.ttl", ONTOLOGY_DIR / "indicators.ttl", ONTOLOGY_DIR / "explanations.ttl")
 CLASSES_FILE = ONTOLOGY_DIR / "clusterkg.ttl"
 
 

@@ -123,8 +123,11 @@ def test_q05_the_network_that_distinguishes_a_cluster() -> None:
     assert concept("network-kind/horizontal-industry-academia-government") in kinds[ont("Cluster")]
     assert concept("network-kind/vertical-company-town") in kinds[ont("CompanyTown")]
     assert concept("network-kind/infrastructure-sharing") in kinds[ont("IndustrialEstate")]
-    districts = [row for row in answer("Q05") if row["type"] == ont("TraditionalProductionDistrict")]
-    assert any("未発達" in str(row["descriptionJa"]) for row in districts)
+    statuses = {(row["type"], row["status"], row["aboutNetwork"]) for row in answer("Q05") if row["status"]}
+    horizontal = concept("network-kind/horizontal-industry-academia-government")
+    assert statuses == {(ont("TraditionalProductionDistrict"), concept("status/undeveloped"), horizontal)}
+    differs = {row["differentFrom"] for row in answer("Q05") if row["type"] == ont("Cluster")} - {None}
+    assert differs == {ont("TraditionalProductionDistrict"), ont("CompanyTown"), ont("IndustrialEstate")}
 
 
 def test_q06_ivam_technology_broker_and_network_of_networks() -> None:
@@ -142,19 +145,37 @@ def test_q07_product_development_network_versus_company_town() -> None:
     assert (concept("indicator/subcontractors-per-firm"), 50) in survey
 
 
+def test_q07_who_orders_from_whom_and_what_it_leads_to() -> None:
+    rows = answer("Q07-mechanisms")
+    network, company_town = (
+        ident(f"explanation/{m}") for m in ("product-development-sme-production-network", "company-town-direct-orders")
+    )
+    flows = {(row["mechanism"], row["fromType"], row["toType"]) for row in rows if row["order"] is not None}
+    assert (network, ont("ProductDevelopmentSME"), ont("LargeEnterprise")) in flows
+    assert (network, ont("ProductDevelopmentSME"), ont("BaseTechnologySME")) in flows
+    assert (company_town, ont("LargeEnterprise"), ont("BaseTechnologySME")) in flows
+    assert (company_town, ont("ProductDevelopmentSME"), ont("BaseTechnologySME")) not in flows
+    compared = {(row["mechanism"], row["comparedWith"], row["result"]) for row in rows if row["comparedWith"]}
+    assert (network, company_town, concept("comparison-result/different")) in compared
+    assert concept("outcome-kind/spillover") in {row["outcomeKind"] for row in rows if row["mechanism"] == network}
+
+
 def test_q09_six_business_lines_of_the_tama_association() -> None:
     rows = answer("Q09")
-    assert [row["order"] for row in rows] == [1, 2, 3, 4, 5, 6]
-    functions = " ".join(str(row["functions"]) for row in rows)
-    for function in (
-        "information-network",
-        "industry-academia-collaboration",
-        "exchange-promotion",
-        "new-business-support",
-        "hr-matching",
-        "international-exchange",
-    ):
-        assert concept(f"support-function/{function}") in functions
+    assert {row["order"] for row in rows} == {1, 2, 3, 4, 5, 6}
+    assert len({row["line"] for row in rows}) == 6
+    functions = {(row["order"], row["function"]) for row in rows if row["function"]}
+    assert {
+        (1, concept("support-function/information-network")),
+        (2, concept("support-function/industry-academia-collaboration")),
+        (3, concept("support-function/exchange-promotion")),
+        (4, concept("support-function/new-business-support")),
+        (5, concept("support-function/hr-matching")),
+        (6, concept("support-function/international-exchange")),
+    } <= functions
+    included = {(row["order"], row["includes"]) for row in rows if row["includes"]}
+    assert (2, ident("service/tama-tlo-establishment")) in included
+    assert (5, ident("service/tama-hr-matching")) in included
 
 
 def test_q10_services_ivam_provides_to_smes() -> None:
@@ -184,6 +205,24 @@ def test_q11_coordinator_system_and_its_size() -> None:
     assert any(row["free"] is True and row["programme"] for row in rows)
 
 
+def test_q11_how_the_coordinator_system_works_and_who_pays() -> None:
+    rows = answer("Q11-mechanism")
+    steps = {row["order"]: row for row in rows if row["order"] is not None}
+    assert sorted(steps) == [1, 2, 3, 4]
+    assert (steps[2]["fromType"], steps[2]["toType"]) == (ont("IndividualExpert"), ont("Enterprise"))
+    assert steps[3]["programme"] == ident("programme/industrial-cluster-support-subsidy")
+    assert (steps[4]["fromType"], steps[4]["toType"]) == (ont("Enterprise"), ont("IndividualExpert"))
+    contributions = {(row["contributionKind"], row["payerType"]) for row in rows if row["contributionKind"]}
+    assert {
+        (concept("contribution-kind/subsidy"), None),
+        (concept("contribution-kind/payment"), ont("Enterprise")),
+        (concept("contribution-kind/expertise"), ont("IndividualExpert")),
+    } == contributions
+    assert {concept(f"condition-kind/{k}") for k in ("eligibility", "limitation", "fee")} <= column(
+        "Q11-mechanism", "conditionKind"
+    )
+
+
 def test_q12_hr_matching_partners_start_and_placements() -> None:
     rows = answer("Q12")
     assert column("Q12", "partner") == {
@@ -197,6 +236,20 @@ def test_q12_hr_matching_partners_start_and_placements() -> None:
     assert column("Q12", "placements") == {12}
 
 
+def test_q12_why_the_hr_matching_is_free_for_member_smes() -> None:
+    rows = answer("Q12-why-free")
+    reasons = {
+        (row["reasonKind"], row["explainedProperty"], row["explainedValue"]) for row in rows if row["reasonKind"]
+    }
+    assert reasons == {(concept("reason-kind/cause"), ont("freeOfCharge"), True)}
+    sponsorship = concept("contribution-kind/sponsorship")
+    sponsors = {(row["causeFromType"], row["causeTo"]) for row in rows if row["causeKind"] == sponsorship}
+    assert sponsors == {(ont("LargeEnterprise"), partner) for partner in column("Q12", "partner")}
+    given = {(row["contributionKind"], row["from"]) for row in rows if row["contributionKind"]}
+    assert (concept("contribution-kind/information"), ident("org/tama-association")) in given
+    assert (concept("contribution-kind/candidates"), ident("org/recruit-ablic")) in given
+
+
 def test_q13_ministries_programmes_and_projects() -> None:
     rows = {row["leadBody"]: row for row in answer("Q13")}
     meti = rows[ident("org/meti")]
@@ -206,6 +259,15 @@ def test_q13_ministries_programmes_and_projects() -> None:
         19,
     )
     assert rows[ident("org/mext")]["programme"] == ident("programme/knowledge-cluster")
+
+
+def test_q13_knowledge_clusters_pass_research_results_to_firms() -> None:
+    flows = {(row["contributionKind"], row["fromType"], row["toType"]) for row in answer("Q13-knowledge-cluster")}
+    results = concept("contribution-kind/research-results")
+    assert {
+        (results, ont("University"), ont("Enterprise")),
+        (results, ont("ResearchInstitute"), ont("Enterprise")),
+    } <= flows
 
 
 def test_q15_bioregio() -> None:
@@ -223,6 +285,17 @@ def test_q17_areas_tama_covers() -> None:
     assert column("Q17", "excluded") == {ident("place/okutama"), ident("place/hinohara")}
 
 
+def test_q17_what_tama_leaves_out_and_why() -> None:
+    rows = answer("Q17-why-excluded")
+    left_out = {row["place"] for row in rows if row["conditionKind"] == concept("condition-kind/exclusion")}
+    assert left_out == {ident("place/okutama"), ident("place/hinohara")}
+    included = {row["place"] for row in rows if row["conditionKind"] == concept("condition-kind/inclusion")}
+    assert {ident("place/tama-area"), ident("place/sagamihara"), ident("place/kawagoe")} <= included
+    assert not left_out & included
+    reasons = {(row["excluded"], row["reasonKind"]) for row in rows if row["reasonKind"]}
+    assert reasons == {(place, concept("reason-kind/rationale")) for place in left_out}
+
+
 def test_q18_adlershof_today_and_master_plan_stage() -> None:
     figures = {row["indicator"]: row["value"] for row in answer("Q18")}
     assert figures[concept("indicator/researchers")] == 4000
@@ -231,8 +304,20 @@ def test_q18_adlershof_today_and_master_plan_stage() -> None:
     assert figures[concept("indicator/research-institutes")] == 12
     assert figures[concept("indicator/firms")] == 300
     assert figures[concept("indicator/investment")] == 200  # hundred million yen: about 20 billion yen
-    [stage] = answer("Q18-stage")
-    assert "first" in str(stage["description"]) and "second" in str(stage["description"])
+    rows = answer("Q18-stage")
+    [stage] = [row for row in rows if row["status"]]
+    assert (stage["status"], stage["fromStage"], stage["toStage"]) == (
+        concept("status/in-transition"),
+        ident("programme/adlershof-phase-1"),
+        ident("programme/adlershof-phase-2"),
+    )
+    steps = {(row["order"], row["from"]) for row in rows if row["order"] is not None}
+    governments = {ident("org/german-federal-government"), ident("org/berlin-city-government")}
+    assert steps == {(order, body) for order in (1, 2, 3) for body in governments}
+    assert {concept("location-factor-kind/history"), concept("location-factor-kind/skilled-workforce")} <= column(
+        "Q18-stage", "factorKind"
+    )
+    assert concept("outcome-kind/firm-creation") in column("Q18-stage", "outcomeKind")
 
 
 def test_q20_organisations_under_tsb_and_their_fields() -> None:
@@ -256,11 +341,35 @@ def test_q21_four_organisations_ivam_created() -> None:
     }
 
 
+def test_q21_what_each_organisation_ivam_created_does_and_why() -> None:
+    rows = answer("Q21-what-each-does")
+    functions = {(row["organisation"], row["function"]) for row in rows if row["function"]}
+    assert {
+        (ident("org/ivam-service"), concept("support-function/trade-fair")),
+        (ident("org/ivam-capital"), concept("support-function/venture-funding")),
+        (ident("org/avt-network-nrw"), concept("support-function/consulting")),
+        (ident("org/mst-factory-dortmund"), concept("support-function/incubation")),
+    } <= functions
+    explained = {row["organisation"] for row in rows if row["reasonKind"] == concept("reason-kind/cause")}
+    assert explained == {organisation for organisation, _ in functions}
+
+
 def test_q22_tama_tlo() -> None:
     assert column("Q22", "type") == {ont("TechnologyLicensingOrganisation")}
     assert column("Q22", "founded") == {"2000-07"}
     assert column("Q22", "law") == {ident("programme/tlo-law")}
     assert concept("support-function/licensing") in column("Q22", "function")
+
+
+def test_q22_who_set_up_tama_tlo_and_how_it_licenses() -> None:
+    rows = answer("Q22-how")
+    assert {row["founder"] for row in rows if row["founder"]} == {ident("org/tama-council")}
+    licensing = [row for row in rows if row["mechanism"] == ident("explanation/tama-tlo-licensing")]
+    assert [(row["order"], row["fromType"], row["toType"]) for row in licensing] == [
+        (1, ont("University"), None),
+        (2, None, ont("Enterprise")),
+    ]
+    assert {row["from"] for row in licensing} == {ident("org/tama-tlo")}
 
 
 def test_q23_tama_fund() -> None:
@@ -271,6 +380,19 @@ def test_q23_tama_fund() -> None:
         concept("support-function/venture-funding"),
         ident("org/tama-association"),
     )
+
+
+def test_q23_what_each_side_gives_to_the_tama_fund_and_why() -> None:
+    rows = answer("Q23-mechanism")
+    given = {(row["contributionKind"], row["from"], row["to"]) for row in rows if row["contributionKind"]}
+    fund, bank, association = (ident(f"org/{o}") for o in ("tama-fund", "seibu-shinkin", "tama-association"))
+    assert (concept("contribution-kind/funding"), bank, fund) in given
+    assert (concept("contribution-kind/evaluation"), association, fund) in given
+    conditions = {(row["conditionKind"], row["appliesTo"]) for row in rows if row["conditionKind"]}
+    assert (concept("condition-kind/eligibility"), association) in conditions
+    assert concept("condition-kind/limitation") in {kind for kind, _ in conditions}
+    motives = {(row["reasonKind"], row["explainedValue"]) for row in rows if row["reasonKind"]}
+    assert motives == {(concept("reason-kind/motive"), bank)}
 
 
 def test_q25_ivam_membership_over_time() -> None:
@@ -426,13 +548,19 @@ def test_q34_collaboration_cases_and_the_association() -> None:
 
 
 def test_q35_four_brokering_types_on_two_axes() -> None:
-    rows = {row["notation"]: row for row in answer("Q35")}
-    assert set(rows) == {"I", "II", "III", "IV"}
-    assert "連携形成主導" in str(rows["I"]["labelJa"])
-    assert "High involvement both" in str(rows["I"]["definition"])
-    assert "High involvement in project promotion, low in forming" in str(rows["II"]["definition"])
-    assert "Low involvement in project promotion, high in forming" in str(rows["III"]["definition"])
-    assert "Low involvement both" in str(rows["IV"]["definition"])
+    positions: dict[object, dict[object, object]] = {}
+    for row in answer("Q35"):
+        positions.setdefault(row["notation"], {})[row["axis"]] = row["level"]
+    promotion, formation = concept("typology-axis/project-promotion"), concept("typology-axis/collaboration-formation")
+    high, low = concept("axis-level/high"), concept("axis-level/low")
+    assert positions == {
+        "I": {promotion: high, formation: high},
+        "II": {promotion: high, formation: low},
+        "III": {promotion: low, formation: high},
+        "IV": {promotion: low, formation: low},
+    }
+    labels = {row["notation"]: row["labelJa"] for row in answer("Q35")}
+    assert labels["I"] == "Ⅰ 連携形成主導"
 
 
 def test_q37_companies_in_more_than_one_supported_case() -> None:
@@ -490,6 +618,17 @@ def test_q40_formation_and_the_role_of_government() -> None:
     assert ident("org/kanto-miti-bureau") in column("Q40", "supportedBy")
 
 
+def test_q40_what_government_did_and_gives_in_tama() -> None:
+    rows = answer("Q40-government-role")
+    first_steps = {row["from"] for row in rows if row["order"] in (1, 2)}
+    assert first_steps == {ident("org/kanto-miti-bureau")}
+    from_government = {row["contributionKind"] for row in rows if row["fromType"] == ont("GovernmentBody")}
+    assert from_government == {concept("contribution-kind/expertise"), concept("contribution-kind/subsidy")}
+    fees = {row["fromType"] for row in rows if row["contributionKind"] == concept("contribution-kind/membership-fee")}
+    assert fees == {ont("LargeEnterprise"), ont("SME")}
+    assert concept("formation-mode/autonomous") in column("Q40-government-role", "mentions")
+
+
 def test_q41_ivam_and_the_tama_association_compared() -> None:
     rows = answer("Q41")
     founded = {row["organisation"]: row["founded"] for row in rows}
@@ -521,6 +660,31 @@ def test_q41_ivam_and_the_tama_association_compared() -> None:
         == 109
     )  # type: ignore[operator]
     assert members[(ident("org/tama-association"), "2004-01-05", total)] == 597
+
+
+def test_q41_origins_funding_members_and_arms_of_ivam_and_tama() -> None:
+    rows = answer("Q41-structure")
+    ivam, tama = ident("org/ivam"), ident("org/tama-association")
+
+    def of(organisation: str, variable: str) -> set[object]:
+        return {row[variable] for row in rows if row["organisation"] == organisation and row[variable] is not None}
+
+    assert of(ivam, "predecessor") == {ident("org/microstructure-initiative")}
+    assert of(tama, "predecessor") == {ident("org/tama-council"), ident("org/tama-preparatory-committee")}
+    assert of(ivam, "founder") == {ident("org/technology-centre-dortmund-1985")}
+    assert {concept(f"contribution-kind/{k}") for k in ("funding", "membership-fee", "agreement")} <= of(
+        ivam, "contributionKind"
+    )
+    staff = {row["from"] for row in rows if row["contributionKind"] == concept("contribution-kind/staff")}
+    assert staff == {ident(f"org/{city}-city") for city in ("hachioji", "sagamihara", "sayama")}
+    assert of(ivam, "memberOrigin") == {
+        ident(f"place/{c}")
+        for c in ("germany", "netherlands", "switzerland", "austria", "uk", "france", "denmark", "usa")
+    }
+    assert len(of(ivam, "arm")) == 4
+    assert {ident(f"org/{o}") for o in ("fuji-electric", "sayama-city", "seibu-shinkin", "recruit-ablic")} <= of(
+        tama, "armContributor"
+    )
 
 
 def test_q42_product_development_and_base_technology_smes() -> None:
@@ -557,4 +721,24 @@ def test_q42_product_development_and_base_technology_smes() -> None:
     assert thresholds == {
         (concept("indicator/capital-threshold"), Decimal(300_000_000)): at_most,  # 3億円
         (concept("indicator/employee-threshold"), 300): at_most,
+    }
+
+
+def test_q42_what_makes_a_product_development_or_base_technology_sme() -> None:
+    rows = answer("Q42-criteria")
+    lecture = ident("definition/product-development-sme-lecture")
+    criteria = {row["condition"] for row in rows if row["definition"] == lecture and row["conditionKind"]}
+    assert criteria == {
+        ident(f"explanation/product-development-sme-criterion-{c}")
+        for c in ("own-products", "own-product-share", "design-capability")
+    }
+    criterion = concept("condition-kind/criterion")
+    types = {(row["definition"], row["aboutType"]) for row in rows if row["conditionKind"] == criterion}
+    assert (ident("definition/base-technology-sme-lecture"), ont("BaseTechnologySME")) in types
+    assert (ident("definition/tama-survey-2003-non-development-firm"), ont("BaseTechnologySME")) in types
+    rationale = {row["definition"] for row in rows if row["reasonKind"] == concept("reason-kind/rationale")}
+    assert lecture in rationale
+    compared = {(row["aboutType"], row["comparedWithType"], row["result"]) for row in rows if row["result"]}
+    assert compared == {
+        (ont("BaseTechnologySME"), ont("ProductDevelopmentSME"), concept("comparison-result/different"))
     }

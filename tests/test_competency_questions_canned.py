@@ -136,6 +136,16 @@ def test_q11_coordinators_128_or_about_130_first_consultations_free(canned: Cann
     assert "subsidy" in facts["under programme"]
 
 
+def test_q11_coordinator_system_step_by_step(canned: CannedQueries) -> None:
+    rows = ask(canned, "mechanisms", resource=ID + "service/tama-coordinator-system")
+    steps = {row["order"]: (row["from"], row["to"]) for row in rows if row["part"] == "step"}
+    assert sorted(steps) == ["1", "2", "3", "4"]
+    assert steps["3"] == ("National subsidy scheme supporting industrial clusters", "enterprise")
+    assert steps["4"] == ("enterprise", "individual expert or coordinator")
+    paid = {row["what"]: row["from"] for row in rows if row["part"] == "contribution"}
+    assert paid["payment for a service"] == "enterprise"
+
+
 def test_q12_hr_matching_with_four_firms_free_since_fy2002_twelve_placed(canned: CannedQueries) -> None:
     rows = ask(canned, "service-details")
     partners = {row["value"] for row in rows if row["aspect"] == "in cooperation with"}
@@ -143,6 +153,12 @@ def test_q12_hr_matching_with_four_firms_free_since_fy2002_twelve_placed(canned:
     facts = {row["aspect"]: row["value"] for row in rows}
     assert facts["free of charge"] == "true" and facts["start date"] == "2002" and facts["placements"] == "12"
     assert facts["minimum age"] == "45"
+
+
+def test_q12_free_because_large_firms_sponsor_it(canned: CannedQueries) -> None:
+    rows = ask(canned, "reasons", resource=ID + "service/tama-hr-matching")
+    [free] = [row for row in rows if row["explainedProperty"] == "free of charge"]
+    assert (free["explainedValue"], free["becauseOf"]) == ("true", "Large firms sponsor the service")
 
 
 def test_q13_meti_industrial_cluster_plan_19_projects_from_fy2001_and_mext_knowledge_clusters(
@@ -169,12 +185,29 @@ def test_q17_areas_tama_covers(canned: CannedQueries) -> None:
     assert excluded == {"Okutama (town)", "Hinohara (village)"}
 
 
+def test_q17_okutama_and_hinohara_left_out_for_want_of_industry(canned: CannedQueries) -> None:
+    rows = ask(canned, "reasons", resource=ID + "agglomeration/tama")
+    left_out = {row["explainedValue"] for row in rows if row["explainedProperty"] == "excludes region"}
+    assert left_out == {"Okutama (town)", "Hinohara (village)"}
+    excluded = ask(canned, "scope-and-conditions", resource=ID + "agglomeration/tama")
+    [places] = [row["appliesTo"] for row in excluded if row["conditionKind"] == "exclusion"]
+    assert set(places.split("; ")) == left_out
+
+
 def test_q18_adlershof_key_figures(canned: CannedQueries) -> None:
     rows = ask(canned, "key-figures", subject=ID + "agglomeration/adlershof")
     rows += ask(canned, "key-figures", subject=ID + "place/adlershof")  # the research city and its land
     values = {row["value"] for row in rows}
     assert {"4000", "420", "3", "12", "300"} <= values  # researchers, ha, departments, institutes, firms
     assert "200" in values  # about 20 billion yen, written as 200 hundred-million yen
+
+
+def test_q18_adlershof_between_phase_1_and_phase_2(canned: CannedQueries) -> None:
+    [stage] = ask(canned, "statuses", status="https://w3id.org/clusterkg/concept/status/in-transition")
+    assert stage["fromStage"].startswith("Phase 1") and stage["toStage"].startswith("Phase 2")
+    assert "Adlershof" in stage["of"].split("; ")
+    rows = ask(canned, "cluster-factors-and-outcomes", cluster=ID + "agglomeration/adlershof")
+    assert {row["what"] for row in rows} == {"location factor", "outcome"}
 
 
 def test_q20_tsb_implementing_organisations(canned: CannedQueries) -> None:

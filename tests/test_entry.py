@@ -179,6 +179,28 @@ def test_a_misspelt_key_becomes_an_unknown_property_instead_of_vanishing() -> No
     assert f"<{CKG}foundingYear>" in read_entry(json.dumps(doc).encode(), format_named("jsonld"), context()).ntriples()
 
 
+def test_an_explanation_in_plain_json() -> None:
+    doc = {
+        "@context": CONTEXT_IRI,
+        "id": "ckx:example-reason",
+        "type": "Reason",
+        "explains": "cks:tama-hr-matching",
+        "explainedProperty": "ckg:freeOfCharge",
+        "explainedValue": True,
+        "reasonKind": "rk:cause",
+        "statementText": {"ja": "大手企業がスポンサー", "en": "Large firms sponsor it."},
+        "periodNote": {"ja": "現在"},
+        "periodNoteTranslation": "at present",
+    }
+    text = read_entry(json.dumps(doc).encode(), format_named("jsonld"), context()).ntriples()
+    reason = "<https://w3id.org/clusterkg/id/explanation/example-reason>"
+    assert f"{reason} <{CKG}reasonKind> <https://w3id.org/clusterkg/concept/reason-kind/cause>" in text
+    assert f"{reason} <{CKG}explainedProperty> <{CKG}freeOfCharge>" in text
+    assert f'{reason} <{CKG}explainedValue> "true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in text
+    assert f'{reason} <{CKG}statementText> "Large firms sponsor it."@en' in text
+    assert f'{reason} <{CKG}periodNoteTranslation> "at present"@en' in text
+
+
 def test_the_context_names_every_class_and_property_of_the_ontology() -> None:
     vocabulary = Vocabulary.load(locate())
     terms = context()["@context"]

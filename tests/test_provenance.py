@@ -91,3 +91,31 @@ def test_every_evidence_points_to_a_known_passage() -> None:
     passages |= set(graph.subjects(RDF.type, CKG.Footnote))
     unknown = {str(p) for p in graph.objects(None, CKG.inPassage) if p not in passages}
     assert not unknown, f"evidence points to passages that do not exist: {sorted(unknown)}"
+
+
+# A statement's Japanese text is the source's words, condensed only by leaving words out. Each of its
+# clauses (split at Japanese and Latin punctuation) that the source states must then be in the quotes.
+CLAUSE = re.compile(r"[、。，,；;：:「」（）()]")
+
+
+def unquoted_clauses(statement: str, quoted: str) -> list[str]:
+    clauses = CLAUSE.split(normalise(statement))
+    return [c for c in clauses if len(c) >= 6 and c not in quoted and c in source_text()]
+
+
+def test_unquoted_clauses_are_found() -> None:
+    assert unquoted_clauses("協会は会費制をとっており、月に一度集まる。", "会費制") == ["協会は会費制をとっており"]
+    assert unquoted_clauses("協会は会費制をとっており。", "協会は会費制をとっており") == []
+
+
+def test_every_clause_of_a_statement_the_source_states_is_quoted() -> None:
+    graph = data_graph()
+    missing = []
+    for resource, statement in graph.subject_objects(CKG.statementText):
+        if getattr(statement, "language", None) != "ja":
+            continue
+        quoted = "|".join(
+            normalise(str(q)) for e in graph.objects(resource, CKG.evidence) for q in graph.objects(e, OA.exact)
+        )
+        missing += [f"{resource}: {clause}" for clause in unquoted_clauses(str(statement), quoted)]
+    assert not missing, f"{len(missing)} clauses stated but not quoted: {missing[:10]}"

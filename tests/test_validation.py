@@ -320,6 +320,32 @@ def test_unknown_properties_of_the_ontology_namespace_are_reported() -> None:
     assert (RULES + "UnknownProperty", ID + "org/x") in violations(report)
 
 
+def test_a_term_under_the_project_iris_in_a_misspelt_namespace_is_a_violation() -> None:
+    report = validate(
+        turtle("cko:x a <https://w3id.org/clusterkg/ontology#SME> ; <https://w3id.org/clusterkg/ontology#anything> 1 .")
+    )
+    assert {(RULES + "UnknownClass", ID + "org/x"), (RULES + "UnknownProperty", ID + "org/x")} <= set(
+        violations(report)
+    )
+    assert any("https://w3id.org/clusterkg/ont#" in r.message("en") for r in report.results)
+
+
+def test_a_term_of_an_unknown_outside_vocabulary_is_a_warning() -> None:
+    report = validate(turtle("cko:x a ckg:SME , <http://example.org/v#Firm> ; <http://example.org/v#size> 3 ."))
+    warned = {
+        r.message("en").split(" ")[0] for r in report.results if r.source_shape == URIRef(RULES + "UnknownVocabulary")
+    }
+    assert warned == {"<http://example.org/v#Firm>", "<http://example.org/v#size>"}
+    assert all(r.severity == "Warning" for r in report.results if r.source_shape == URIRef(RULES + "UnknownVocabulary"))
+    assert not [v for v in violations(report) if "UnknownVocabulary" in v[0]]
+
+
+def test_terms_of_the_vocabularies_the_ontology_uses_are_not_warned_about() -> None:
+    text = 'cko:x a ckg:SME , <http://schema.org/Organization> ; <http://purl.org/dc/terms/title> "X" .'
+    report = validate(turtle(text))
+    assert not [r for r in report.results if r.source_shape == URIRef(RULES + "UnknownVocabulary")]
+
+
 def test_a_resource_without_a_type_is_reported() -> None:
     report = validate(turtle('cko:x ckg:role "chair" .'))
     assert (RULES + "UntypedResource", ID + "org/x") in violations(report)

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 # --- what the project mints ----------------------------------------------------------------------
 
+#: Every IRI the project mints starts here; a term under it that the ontology lacks is a mistake.
 BASE = "https://w3id.org/clusterkg/"
 ONTOLOGY_IRI = BASE + "ont"
 ONT = ONTOLOGY_IRI + "#"
@@ -104,6 +105,8 @@ PREFIXES: dict[str, str] = {
     "ckpub": ID + "publication/",
     "ckconf": ID + "conflict/",
     "ckdoc": ID + "doc/chapter-2-3/",
+    "ckx": ID + "explanation/",
+    "ckdsd": ID + "structure/",
     "cklink": LINK,
     "sf": CONCEPT + "support-function/",
     "nk": CONCEPT + "network-kind/",
@@ -116,6 +119,17 @@ PREFIXES: dict[str, str] = {
     "bd": CONCEPT + "breakdown/",
     "tf": CONCEPT + "technology-field/",
     "ind": CONCEPT + "indicator/",
+    "rk": CONCEPT + "reason-kind/",
+    "ctk": CONCEPT + "contribution-kind/",
+    "cr": CONCEPT + "comparison-result/",
+    "cc": CONCEPT + "comparison-criterion/",
+    "cnd": CONCEPT + "condition-kind/",
+    "sts": CONCEPT + "status/",
+    "lfk": CONCEPT + "location-factor-kind/",
+    "ok": CONCEPT + "outcome-kind/",
+    "os": CONCEPT + "outcome-status/",
+    "ax": CONCEPT + "typology-axis/",
+    "lvl": CONCEPT + "axis-level/",
     "wd": WIKIDATA,
     "dbr": DBPEDIA,
     "geonames": GEONAMES,

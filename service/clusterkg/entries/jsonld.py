@@ -24,7 +24,8 @@ CONTEXT_PATH = "/context.jsonld"
 PREFIXES = prefixes(
     *("ckg", "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "oa", "org", "prov", "schema"),
     *("cko", "ckper", "ckp", "ckcl", "ckpg", "cks", "ckcase", "ckobs", "ckds", "ckdef", "cknet", "ckev"),
-    *("ckpub", "ckconf", "ckdoc", "sf", "nk", "fm", "ik", "st", "cs", "apx", "unit", "bd", "tf", "ind"),
+    *("ckpub", "ckconf", "ckdoc", "ckx", "sf", "nk", "fm", "ik", "st", "cs", "apx", "unit", "bd", "tf", "ind"),
+    *("rk", "ctk", "cr", "cc", "cnd", "sts", "lfk", "ok", "os", "ax", "lvl"),
 )
 
 #: Text written in several languages: a language map, ``{"en": "...", "ja": "..."}``.
@@ -45,7 +46,18 @@ IRI_TERMS = {
 #: Classes from other vocabularies the graph uses.
 OTHER_CLASSES = {"Membership": "org:Membership"}
 #: Properties whose values are written in several languages, besides the labels.
-LANGUAGE_MAPPED = {"description", "definitionText", "heading", "productOrTechnology", "dateNote", "periodNote"}
+LANGUAGE_MAPPED = {
+    "description",
+    "definitionText",
+    "heading",
+    "productOrTechnology",
+    "dateNote",
+    "periodNote",
+    "statementText",
+    "criterionText",
+}
+#: English renderings of notes written in Japanese only: a plain string is English.
+ENGLISH_RENDERING = URIRef(ONT + "englishRendering")
 #: Datatypes worth coercing from a JSON string (numbers and booleans are typed by JSON itself).
 COERCED = {XSD.integer, XSD.date, XSD.gYear, XSD.gYearMonth, XSD.decimal}
 
@@ -58,6 +70,8 @@ def _property_term(vocabulary: Vocabulary, prop: URIRef, name: str) -> dict[str,
         term["@type"] = "@id"
     elif name in LANGUAGE_MAPPED or text_annotation:
         term["@container"] = "@language"
+    elif ENGLISH_RENDERING in vocabulary.super_properties.get(prop, ()):
+        term["@language"] = "en"
     else:
         ranges = vocabulary.ranges.get(prop, frozenset())
         if len(ranges) == 1 and next(iter(ranges)) in COERCED:

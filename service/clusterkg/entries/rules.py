@@ -1,10 +1,12 @@
 """Rules for entries that SHACL shapes cannot state, checked in Python, reported as SHACL results.
 
 They need to know what is already in the graph or what the ontology declares: a subject must be a new
-resource of the instance namespace, classes and properties of the ``ckg:`` namespace must exist, every
-described resource has a type from the ontology, only evidence may be a blank node, and a reference into
-the instance namespace must point to something that exists (in the entry or in the graph). Each rule is
-named by an IRI (``https://w3id.org/clusterkg/shapes/entry#<Rule>``) that appears as the source shape.
+resource of the instance namespace, a class or property under https://w3id.org/clusterkg/ must be a term of
+the ontology (whatever namespace spelling it uses), every described resource has a type from the ontology,
+only evidence may be a blank node, and a reference into the instance namespace must point to something that
+exists (in the entry or in the graph). A class or property of a vocabulary the ontology does not use is a
+warning. Each rule is named by an IRI (``https://w3id.org/clusterkg/shapes/entry#<Rule>``) that appears as
+the source shape.
 """
 
 from __future__ import annotations
@@ -38,12 +40,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ください。新しい IRI を選ぶか、既存の資源はその出典のデータで修正してください。",
     ),
     "UnknownClass": (
-        "{value} is not a class of the ClusterKG ontology (misspelt?).",
-        "{value} は ClusterKG オントロジーのクラスではありません（綴りの誤り？）。",
+        "{value} is not a class of the ClusterKG ontology (misspelt? its terms are https://w3id.org/clusterkg/ont#…).",
+        "{value} は ClusterKG オントロジーのクラスではありません（綴りの誤り？ 用語は https://w3id.org/clusterkg/ont#… です）。",
     ),
     "UnknownProperty": (
-        "{path} is not a property of the ClusterKG ontology (misspelt?).",
-        "{path} は ClusterKG オントロジーのプロパティではありません（綴りの誤り？）。",
+        "{path} is not a property of the ClusterKG ontology (misspelt? its terms are https://w3id.org/clusterkg/ont#…).",
+        "{path} は ClusterKG オントロジーのプロパティではありません（綴りの誤り？ 用語は https://w3id.org/clusterkg/ont#… です）。",
+    ),
+    "UnknownVocabulary": (
+        "{term} is from a vocabulary the ClusterKG ontology does not use: check the IRI, or say it with a term "
+        "of the ontology (other systems will not know what it means).",
+        "{term} は ClusterKG オントロジーが用いない語彙の用語です。IRI を確認するか、オントロジーの用語で記してください"
+        "（他のシステムにはその意味がわかりません）。",
     ),
     "UntypedResource": (
         "{focus} has no type from the ontology: say what it is with rdf:type and a ckg: class.",
@@ -92,16 +100,19 @@ class EntryFacts:
         return owners
 
 
-def result(name: str, focus: Node, path: PathExpr | None = None, value: Node | None = None) -> Result:
+def result(
+    name: str, focus: Node, path: PathExpr | None = None, value: Node | None = None, severity: str = "Violation"
+) -> Result:
     shown = {
         "focus": term_text(focus, short=True),
         "value": term_text(value, short=True) if value is not None else "",
         "path": compact(str(path)) if isinstance(path, URIRef) else "",
     }
+    shown["term"] = shown["value"] if path == RDF.type else shown["path"]
     en, ja = MESSAGES[name]
     return Result(
         focus=focus,
-        severity="Violation",
+        severity=severity,
         messages={"en": en.format(**shown), "ja": ja.format(**shown)},
         path=path,
         value=value,
@@ -138,9 +149,22 @@ def term_rules(facts: EntryFacts, vocabulary: Vocabulary) -> Iterator[Result]:
                 yield result("UnknownClass", s, RDF.type, o)
         elif vocabulary.is_ours(p) and p not in vocabulary.properties:
             yield result("UnknownProperty", s, p, o)  # type: ignore[arg-type]
+    yield from outside_terms(facts, vocabulary)
     said_to_exist = set() if facts.allow_existing else facts.existing  # already reported as existing
     for subject in sorted(s for s in facts.subjects if isinstance(s, URIRef) and s not in typed | said_to_exist):
         yield result("UntypedResource", subject, RDF.type)
+
+
+def outside_terms(facts: EntryFacts, vocabulary: Vocabulary) -> Iterator[Result]:
+    """A warning for each class or property (once per resource) of a vocabulary the ontology does not use."""
+    seen: set[tuple[Node, Node]] = set()
+    for s, p, o in facts.triples:
+        term, path = (o, RDF.type) if p == RDF.type else (p, p)
+        known = vocabulary.is_ours(term) or vocabulary.knows_vocabulary_of(term)
+        if known or not isinstance(term, URIRef) or (s, term) in seen:
+            continue
+        seen.add((s, term))
+        yield result("UnknownVocabulary", s, path, o if p == RDF.type else None, severity="Warning")  # type: ignore[arg-type]
 
 
 def blank_node_rules(facts: EntryFacts) -> Iterator[Result]:

@@ -54,7 +54,7 @@ LANGUAGES = ("en", "ja")
 #: ``rules.DanglingReference`` asks the store once whether each referenced IRI exists (more than half
 #: of the validation time otherwise), and also sees references from evidence and from any other property.
 #: Its results name ``ckgsh:DanglingReference`` as their source shape, so both ways report the same shape.
-REPLACED_SHAPES = frozenset({URIRef(SHAPES + "DanglingReferenceShape")})
+REPLACED_SHAPES = frozenset({URIRef(SHAPES + "DanglingReferenceShape"), URIRef(SHAPES + "ExplanationReferenceShape")})
 #: The shape whose results the dangling-reference rule gives (when the shapes define it).
 DANGLING_SHAPE = URIRef(SHAPES + "DanglingReference")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ONT
+from ..namespaces import BASE, ONT
 from ..sources import Resources
 
 ONTOLOGY_FILE = "clusterkg.ttl"
@@ -26,6 +26,18 @@ PROPERTY_TYPES = frozenset(
 )
 
 Triple = tuple[Node, Node, Node]
+#: Vocabularies every RDF document may use besides those the ontology declares terms of.
+STANDARD_NAMESPACES = frozenset({str(RDF), str(RDFS), str(OWL), str(XSD)})
+
+
+def namespace_of(term: URIRef) -> str:
+    """The IRI up to its last ``#`` or ``/``: ``http://schema.org/name`` -> ``http://schema.org/``.
+
+    >>> namespace_of(URIRef("https://w3id.org/clusterkg/ont#Cluster"))
+    'https://w3id.org/clusterkg/ont#'
+    """
+    text = str(term)
+    return text[: max(text.rfind("#"), text.rfind("/")) + 1]
 
 
 def _closure(start: URIRef, parents: dict[URIRef, set[URIRef]]) -> frozenset[URIRef]:
@@ -57,6 +69,7 @@ class Vocabulary:
     domains: dict[URIRef, frozenset[URIRef]]
     hierarchy: tuple[Triple, ...]
     labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
+    namespaces: frozenset[str] = STANDARD_NAMESPACES
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Vocabulary:
@@ -91,6 +104,7 @@ class Vocabulary:
             domains=domains,
             hierarchy=tuple(hierarchy),
             labels=labels,
+            namespaces=STANDARD_NAMESPACES | {namespace_of(t) for t in graph.subjects() if isinstance(t, URIRef)},
         )
 
     @classmethod
@@ -100,7 +114,13 @@ class Vocabulary:
         return _load((main,) if main.is_file() else tuple(sorted(resources.ontology_dir.glob("*.ttl"))))
 
     def is_ours(self, term: Node) -> bool:
-        return isinstance(term, URIRef) and str(term).startswith(ONT)
+        """A term under the project's IRIs (https://w3id.org/clusterkg/), however its namespace is spelt:
+        it must then be a term of the ontology."""
+        return isinstance(term, URIRef) and str(term).startswith(BASE)
+
+    def knows_vocabulary_of(self, term: Node) -> bool:
+        """The term's namespace is one the ontology declares terms of (or RDF, RDFS, OWL, XSD)."""
+        return isinstance(term, URIRef) and namespace_of(term) in self.namespaces
 
     def ours(self, terms: Iterable[URIRef]) -> Iterator[URIRef]:
         return (term for term in terms if str(term).startswith(ONT))

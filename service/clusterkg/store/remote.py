@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
 from pyoxigraph import Store as OxStore
-from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import POST, POSTDIRECTLY, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..config import Settings
@@ -114,6 +114,10 @@ class RemoteStore:
         wrapper = self._wrapper(timeout)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(query)
+        if wrapper.isSparqlUpdateRequest():
+            # SPARQLWrapper guesses the form from the text, comments included: a query whose comment says
+            # "moved" or "added" would be sent as an update (MOVE, ADD). What is fetched here is a query.
+            wrapper.queryType = SELECT
         wrapper.addCustomHttpHeader("Accept", accept)
         for graph in job.default_graphs if job else ():
             wrapper.addDefaultGraph(graph)
