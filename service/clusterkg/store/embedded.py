@@ -1,8 +1,15 @@
 """The embedded store: pyoxigraph persisted in the data directory, queried through killable workers.
 
-The server process holds the read-write store (for builds and other writes); queries run in worker
-processes holding read-only views of it (``workers.py``). After each write the store is flushed and its
-data version bumped, so the workers reopen their view before their next query.
+One design for every mode, in which every concurrent access is one pyoxigraph defines: the store
+directory ``DATA_DIR/oxigraph`` is only ever opened read-write, by one process at a time (RocksDB's lock),
+and nobody opens it read-only. After each committed write the writer checkpoints it into an immutable
+snapshot and publishes that (``snapshots.py``); every reader opens published snapshots only. With one
+HTTP process, that process keeps the store open for writing and answers its own reads (builds, the
+case checks) from it; its query workers (``workers.py``) read snapshots. With several
+(``shared=True``), none keeps the store open: a write takes the lock file, opens the store, writes,
+publishes and closes it (``shared.py``); all reads go to snapshots. A write answers only once its
+snapshot is published and the data version bumped, so the next query of any process sees it (a worker
+moves to the newest snapshot when the version changed), and a snapshot holds whole transactions only.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
 from .shared import SharedVersion, open_for_writing
+from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
 
 STORE_SUBDIR = "oxigraph"
@@ -34,14 +42,15 @@ def store_path(data_dir: Path) -> Path:
 
 
 class EmbeddedStore:
-    """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` opens the store without locking it;
-    ``shared=True`` (several server processes) reads through read-only views and opens the store for
-    writing only while writing, under a lock file (``shared.py``)."""
+    """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` reads the current snapshot and never
+    writes; ``shared=True`` (several server processes) reads snapshots and opens the store for writing
+    only while writing, under a lock file (``shared.py``)."""
 
     def __init__(
         self, data_dir: Path, workers: int = 2, read_only: bool = False, shared: bool = False, federation: bool = False
     ) -> None:
         self.path = store_path(data_dir)
+        self.snapshots = snapshots_dir(data_dir)
         self.workers = workers
         #: Whether a worker with network evaluates federated queries (``QueryJob.federated``); the other
         #: workers have none (``sandbox.py``).
@@ -51,6 +60,7 @@ class EmbeddedStore:
         self._shared_version: SharedVersion | None = None
         self._view_version = 0
         self._store: OxStore | None = None
+        self._reader: SnapshotReader | None = None
         self._pool: WorkerPool | None = None
         self._federation_pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
@@ -80,8 +90,11 @@ class EmbeddedStore:
     def start(self) -> None:
         if self.shared:
             self._start_shared()
+        elif self.read_only:
+            self._start_reader()
         else:
             self._store = self._open()
+            self._publish()
         if self.workers > 0 and not self.read_only:
             self._pool = self._start_pool(self.workers, isolate=True)
             if not self._pool.isolated:
@@ -93,7 +106,7 @@ class EmbeddedStore:
                 self._federation_pool = self._start_pool(1, isolate=False)
 
     def _start_pool(self, size: int, isolate: bool) -> WorkerPool:
-        pool = WorkerPool(self.path, size, isolate=isolate)
+        pool = WorkerPool(self.snapshots, size, isolate=isolate)
         pool.version = self._version
         pool.start()
         return pool
@@ -106,16 +119,27 @@ class EmbeddedStore:
     def _start_shared(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         self._shared_version = SharedVersion(self.path.parent)
-        if not self.exists:
+        self._reader = SnapshotReader(self.snapshots)
+        if current_number(self.snapshots) is None:
             with self.writing():
-                pass  # an empty store, so that read-only views can open it
+                pass  # the first snapshot (of an empty store if there was none)
         self._view_version = self._shared_version.value
-        self._store = OxStore.read_only(str(self.path))
+        self._store = self._reader.refresh()
+
+    def _start_reader(self) -> None:
+        """Read the current snapshot; a store that has none (built before snapshots) gets one first."""
+        self._reader = SnapshotReader(self.snapshots)
+        if current_number(self.snapshots) is None:
+            with open_for_writing(self.path, None):
+                pass
+        self._store = self._reader.refresh()
+
+    def _publish(self) -> None:
+        assert self._store is not None
+        publish(self._store, self.snapshots)
 
     def _open(self) -> OxStore:
         try:
-            if self.read_only:
-                return OxStore.read_only(str(self.path))
             self.path.mkdir(parents=True, exist_ok=True)
             return OxStore(str(self.path))
         except OSError as error:
@@ -131,9 +155,12 @@ class EmbeddedStore:
             if pool is not None:
                 pool.close()
         self._pool = self._federation_pool = None
-        if self._store is not None and not self.read_only and not self.shared:
+        if self._store is not None and self._reader is None:
             self._store.flush()
         self._store = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._shared_version is not None:
             self._shared_version.close()
             self._shared_version = None
@@ -142,9 +169,10 @@ class EmbeddedStore:
     def store(self) -> OxStore:
         if self._store is None:
             raise StoreUnavailable("The store is not open.")
-        if self._shared_version is not None and self._view_version != self._shared_version.value:
-            self._view_version = self._shared_version.value  # another process wrote: read the new data
-            self._store = OxStore.read_only(str(self.path))
+        if self._reader is not None and self._shared_version is not None:
+            version = self._shared_version.value
+            if self._view_version != version:  # a process wrote: read its snapshot
+                self._store, self._view_version = self._reader.refresh(), version
         return self._store
 
     async def query(self, job: QueryJob) -> QueryResult:
@@ -204,8 +232,10 @@ class EmbeddedStore:
 
     @contextmanager
     def writing(self) -> Iterator[OxStore]:
-        """Direct write access (bulk loads); afterwards the store is flushed, its data version bumped and
-        the workers told to reopen, whether the write succeeded or not."""
+        """Direct write access (bulk loads); afterwards a snapshot is published, the data version bumped and
+        the workers told to move to it, whether the write succeeded or not."""
+        if self.read_only:
+            raise StoreUnavailable("This store was opened read-only: it cannot be written.")
         with self._write_lock:
             if self._shared_version is not None:
                 with open_for_writing(self.path, self._shared_version) as store:
@@ -215,6 +245,7 @@ class EmbeddedStore:
                 yield self.store
             finally:
                 self.store.flush()
+                self._publish()
                 self._version += 1
                 for pool in (self._pool, self._federation_pool):
                     if pool is not None:

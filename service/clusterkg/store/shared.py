@@ -2,10 +2,10 @@
 
 RocksDB lets one process at a time open a store for writing. When ``clusterkg serve`` runs several HTTP
 worker processes (``CLUSTERKG_HTTP_WORKERS``), none of them keeps the store open for writing: each reads
-through read-only views, and a write takes an exclusive lock file, opens the store for writing, applies
-the change, flushes and closes it, then bumps the data version. The version is 8 bytes in a memory-mapped
-file that every process reads (one memory read per request), so the result caches and read-only views of
-all processes follow a write at once.
+published snapshots (``snapshots.py``), and a write takes an exclusive lock file, opens the store for
+writing, applies the change, publishes a snapshot of it and closes it, then bumps the data version. The
+version is 8 bytes in a memory-mapped file that every process reads (one memory read per request), so
+the result caches and snapshot readers of all processes follow a write at once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any, cast
 from pyoxigraph import Store as OxStore
 
 from ..errors import StoreLocked, StoreUnavailable
+from .snapshots import SNAPSHOTS_SUBDIR, publish
 
 _VERSION = struct.Struct("<Q")
 VERSION_FILE = "data-version"
@@ -95,22 +96,26 @@ class WriteHandle:
             raise StoreUnavailable("The write is over: the store is no longer open for writing.")
         return getattr(self._store, name)
 
-    def release(self) -> None:
+    def release(self, snapshots: Path) -> None:
+        """Publish a snapshot of what was written, and close."""
         if self._store is not None:
             self._store.flush()
+            publish(self._store, snapshots)
             self._store = None
 
 
 @contextmanager
-def open_for_writing(store_dir: Path, version: SharedVersion, timeout: float = 60.0) -> Iterator[OxStore]:
-    """The store opened for writing under the write lock; flushed, closed and the version bumped after."""
+def open_for_writing(store_dir: Path, version: SharedVersion | None, timeout: float = 60.0) -> Iterator[OxStore]:
+    """The store opened for writing under the write lock; a snapshot published, the store closed and the
+    version bumped after."""
     with write_lock(store_dir.parent, timeout):
         handle = WriteHandle(_open_primary(store_dir, time.monotonic() + timeout))
         try:
             yield cast(OxStore, handle)
         finally:
-            handle.release()
-            version.bump()
+            handle.release(store_dir.parent / SNAPSHOTS_SUBDIR)
+            if version is not None:
+                version.bump()
 
 
 def _open_primary(store_dir: Path, deadline: float) -> OxStore:

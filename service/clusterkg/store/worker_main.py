@@ -1,5 +1,8 @@
 """The worker process's side of ``workers.py``: read jobs from stdin, answer on stdout.
 
+A worker reads published snapshots of the store only (``snapshots.py``), never the directory a process
+writes; when a job carries a new data version it moves to the newest snapshot before evaluating.
+
 Kept apart from the pool so that a worker starts fast (it imports only pyoxigraph and the serialisers).
 """
 
@@ -10,15 +13,15 @@ import pickle
 import re
 import struct
 import sys
-import time
+from pathlib import Path
 from typing import IO, Any
 
 from .base import QueryJob
 from .sandbox import isolate_network
+from .snapshots import SnapshotReader
 
 _HEADER = struct.Struct("!Q")
 READY = "ready"
-STALE_VIEW_ATTEMPTS = 5
 #: How the engine says that a SERVICE call could not leave a worker that has no network.
 NO_NETWORK = re.compile(
     r"lookup address|Network is unreachable|Connection refused|not allowed for HTTP|service name is unbound|"
@@ -46,55 +49,27 @@ def read_frame(stream: IO[bytes]) -> Any:
     return pickle.loads(data)  # noqa: S301 - frames come from our own parent/child process
 
 
-def _open_read_only(store_class: Any, store_path: str, attempts: int = 3) -> Any:
-    """Open a read-only view; retried, as opening while the writer is mid-flush can fail transiently."""
-    for attempt in range(attempts):
-        try:
-            return store_class.read_only(store_path)
-        except (OSError, RuntimeError) as error:
-            # RocksDB raises RuntimeError("Corruption: ... No such file") when compaction removed a file
-            # the manifest it read still lists
-            if attempt == attempts - 1 or (isinstance(error, RuntimeError) and "No such file" not in str(error)):
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _evaluate_on_current_files(store_class: Any, store_path: str, store: Any, job: QueryJob) -> tuple[Any, Any]:
-    """Evaluate; when the writer's compaction removed a file the view still lists, reopen and try again."""
-    from .evaluate import evaluate  # noqa: PLC0415
-
-    for attempt in range(STALE_VIEW_ATTEMPTS):
-        try:
-            return store, evaluate(store, job)
-        except RuntimeError as error:
-            if "No such file" not in str(error) or attempt == STALE_VIEW_ATTEMPTS - 1:
-                raise
-            time.sleep(0.02 * attempt)
-            store = _open_read_only(store_class, store_path)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def _answer(
-    store_path: str, store: Any, version: int, message: tuple[int, QueryJob], isolated: bool = False
-) -> tuple[Any, int, tuple[str, Any]]:
-    from pyoxigraph import Store  # noqa: PLC0415 - imported in the worker only
+    reader: SnapshotReader, version: int, message: tuple[int, QueryJob], isolated: bool = False
+) -> tuple[int, tuple[str, Any]]:
+    """Evaluate one job on the newest snapshot (moved to when the data version changed)."""
+    from .evaluate import evaluate  # noqa: PLC0415 - imported in the worker only
 
     wanted, job = message
     try:
-        if store is None or wanted != version:
-            store, version = _open_read_only(Store, store_path), wanted
-        store, result = _evaluate_on_current_files(Store, store_path, store, job)
-        return store, version, ("ok", result)
+        if wanted != version or reader.store is None:
+            reader.refresh()
+            version = wanted
+        return version, ("ok", evaluate(reader.store, job))
     except SyntaxError as error:
-        return store, version, ("syntax", str(error))
+        return version, ("syntax", str(error))
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
         # a SERVICE call the isolated worker could not make is the query's fault, not the store's
         kind = "service" if isolated and NO_NETWORK.search(str(error)) else "error"
-        return store, version, (kind, f"{type(error).__name__}: {error}")
+        return version, (kind, f"{type(error).__name__}: {error}")
 
 
-def worker_main(store_path: str, isolate: bool = False) -> None:
+def worker_main(snapshots: str, isolate: bool = False) -> None:
     """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames. With
     ``isolate``, the worker first leaves the network (``sandbox.py``) and says whether it could."""
     isolated = isolate_network() if isolate else False
@@ -104,10 +79,10 @@ def worker_main(store_path: str, isolate: bool = False) -> None:
     import pyoxigraph  # noqa: F401, PLC0415 - load before saying ready, so the first query is fast
 
     write_frame(out, (READY, isolated))
-    store: Any = None
+    reader = SnapshotReader(Path(snapshots))
     version = -1
     while (message := read_frame(inp)) is not None:
-        store, version, reply = _answer(store_path, store, version, message, isolated)
+        version, reply = _answer(reader, version, message, isolated)
         write_frame(out, reply)
 
 

@@ -1,8 +1,9 @@
 """Query worker processes that can be killed: the only way to stop a pyoxigraph query that runs too long.
 
-Each worker is ``python -m clusterkg.store.worker_main STORE_PATH``: it opens the store read-only and answers
-jobs sent as length-prefixed pickles over its stdin/stdout pipes. A job carries the store's data version;
-a worker reopens its read-only store when the version changed (the writer flushed new data). When a job
+Each worker is ``python -m clusterkg.store.worker_main SNAPSHOTS_DIR``: it opens the current published snapshot
+of the store read-only (``snapshots.py``) and answers jobs sent as length-prefixed pickles over its
+stdin/stdout pipes. A job carries the store's data version; a worker moves to the newest snapshot when
+the version changed (a write was published). When a job
 exceeds its timeout the parent SIGKILLs the worker, which frees the CPU at once, starts a fresh one in the
 background and answers 503; the other workers go on serving.
 
@@ -45,10 +46,10 @@ def timeout_error(timeout: float) -> QueryTimeout:
 class Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, store_path: Path, isolate: bool = False) -> None:
+    def __init__(self, snapshots: Path, isolate: bool = False) -> None:
         self.isolated = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clusterkg.store.worker_main", str(store_path), *(["isolated"] if isolate else [])],
+            [sys.executable, "-m", "clusterkg.store.worker_main", str(snapshots), *(["isolated"] if isolate else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -91,8 +92,8 @@ class Worker:
 class WorkerPool:
     """``size`` workers; ``run`` awaits a result without blocking the event loop."""
 
-    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0, isolate: bool = False) -> None:
-        self.store_path = store_path
+    def __init__(self, snapshots: Path, size: int, start_timeout: float = 60.0, isolate: bool = False) -> None:
+        self.snapshots = snapshots
         self.size = size
         #: Whether the workers are asked to leave the network (``sandbox.py``), and whether they all did.
         self.isolate = isolate
@@ -113,7 +114,7 @@ class WorkerPool:
         self.isolated = all(worker.isolated for worker in workers)
 
     def _spawn(self) -> Worker:
-        worker = Worker(self.store_path, self.isolate)
+        worker = Worker(self.snapshots, self.isolate)
         with self._lock:
             self._all.add(worker)
         return worker

@@ -1,0 +1,188 @@
+"""Immutable snapshots of the embedded store: what every reader opens, so that no reader ever opens the
+store a process is writing.
+
+pyoxigraph defines two ways to open a store on disk: ``Store(path)``, read-write, which RocksDB lets one
+process hold at a time (its ``LOCK`` file), and ``Store.read_only(path)``, which is defined only while no
+other process writes that directory. So the service never opens the writer's directory read-only.
+Instead, after each committed write, the one writer makes a checkpoint with ``Store.backup`` (RocksDB's
+checkpoint: hard links to the immutable table files plus a copy of the manifest, a few tens of
+milliseconds) into a new directory ``DATA_DIR/snapshots/<number>``, which nobody writes again, and then
+publishes it by replacing ``DATA_DIR/snapshots/current`` (a file holding the number) with ``rename``,
+which is atomic. Readers (query workers, the HTTP processes' own reads, the read-only CLI) open only a
+published snapshot, read-only, and move to the newest one between queries.
+
+A reader holds a shared ``flock`` on ``<number>.lock`` for as long as it has the snapshot open. A snapshot
+older than the current one is removed by whoever takes that lock exclusively without waiting (the writer
+after publishing, a reader after moving on), so no snapshot disappears under a reader. A reader takes
+the lock, then checks that the lock file is still the one at that path: if a remover took it first, the
+reader reads ``current`` again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SNAPSHOTS_SUBDIR = "snapshots"
+CURRENT_FILE = "current"
+ACQUIRE_ATTEMPTS = 100
+
+
+class NoSnapshot(LookupError):
+    """No snapshot has been published yet (a store built before snapshots, or not built at all)."""
+
+
+def snapshots_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / SNAPSHOTS_SUBDIR
+
+
+def _name(number: int) -> str:
+    return f"{number:012d}"
+
+
+def _lock_path(root: Path, number: int) -> Path:
+    return root / f"{_name(number)}.lock"
+
+
+def current_number(root: Path) -> int | None:
+    """The published snapshot's number, or ``None`` when there is none."""
+    try:
+        return int((root / CURRENT_FILE).read_text(encoding="ascii").strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _numbers(root: Path) -> list[int]:
+    return sorted(int(path.stem) for path in root.glob("*.lock") if path.stem.isdigit())
+
+
+def publish(store: Any, root: Path) -> int:
+    """Checkpoint the read-write ``store`` into a new snapshot and make it the current one; call only
+    while holding the store open for writing (so one publisher at a time). Older unheld snapshots go."""
+    root.mkdir(parents=True, exist_ok=True)
+    number = max([*_numbers(root), current_number(root) or 0]) + 1
+    _lock_path(root, number).touch()
+    target = root / _name(number)
+    store.backup(str(target))
+    staged = root / f"{CURRENT_FILE}.{os.getpid()}"
+    staged.write_text(f"{number}\n", encoding="ascii")
+    os.replace(staged, root / CURRENT_FILE)
+    prune(root)
+    return number
+
+
+def prune(root: Path) -> list[int]:
+    """Remove the snapshots older than the current one that no process holds; the numbers removed."""
+    current = current_number(root)
+    removed = []
+    for number in _numbers(root):
+        if current is None or number >= current:
+            break
+        if _remove_if_unheld(root, number):
+            removed.append(number)
+    return removed
+
+
+def _remove_if_unheld(root: Path, number: int) -> bool:
+    try:
+        fd = os.open(_lock_path(root, number), os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a reader has it open
+        shutil.rmtree(root / _name(number), ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_lock_path(root, number))
+        return True
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Held:
+    """A snapshot this process holds (its shared lock), to open read-only and release after use."""
+
+    number: int
+    path: Path
+    fd: int
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing the descriptor drops the flock
+            self.fd = -1
+
+
+def acquire(root: Path) -> Held:
+    """Hold the current snapshot; ``NoSnapshot`` if none was ever published."""
+    for _ in range(ACQUIRE_ATTEMPTS):
+        number = current_number(root)
+        if number is None:
+            raise NoSnapshot(f"No snapshot of the store has been published in {root}.")
+        path = _lock_path(root, number)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # removed after a newer one was published: read current again
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if _still_there(fd, path):
+            return Held(number, root / _name(number), fd)
+        os.close(fd)
+    raise NoSnapshot(f"The current snapshot in {root} kept changing while being opened.")
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+class SnapshotReader:
+    """A read-only view that follows the published snapshots: ``view()`` is the store of the newest one
+    once ``refresh()`` has run; the previous one is closed and released (and removed if unheld)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._held: Held | None = None
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        """The snapshot's store last ``refresh()`` opened (``None`` before the first)."""
+        return self._store
+
+    @property
+    def number(self) -> int | None:
+        return None if self._held is None else self._held.number
+
+    def refresh(self) -> Any:
+        """Move to the current snapshot if a newer one was published; the store to read."""
+        if self._held is not None and current_number(self.root) == self._held.number:
+            return self._store
+        from pyoxigraph import Store  # noqa: PLC0415 - the worker processes import this module
+
+        held = acquire(self.root)
+        try:
+            store = Store.read_only(str(held.path))
+        except BaseException:
+            held.release()
+            raise
+        previous, self._held, self._store = self._held, held, store
+        if previous is not None:
+            previous.release()
+            prune(self.root)
+        return store
+
+    def close(self) -> None:
+        self._store = None
+        if self._held is not None:
+            self._held.release()
+            self._held = None
