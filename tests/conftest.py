@@ -120,13 +120,15 @@ class Server:
 
 
 def start_server(*args: str, env: dict[str, str], log: Path) -> Iterator[Server]:
+    """``clusterkg serve``: one HTTP process (so that killing it kills the service) unless ``args`` or
+    ``env`` say how many."""
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(VENV_BIN / "clusterkg"), "serve", "--port", str(port), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
+            env={**os.environ, "CLUSTERKG_HTTP_WORKERS": "1", **env},
         )
     url = f"http://127.0.0.1:{port}"
     try:

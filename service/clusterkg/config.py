@@ -5,6 +5,7 @@ Built by the app factory and the CLI (never at import time), so tests and comman
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +18,14 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 def default_data_dir() -> Path:
     """``./var/store`` relative to the working directory: ``make run`` keeps the store inside the checkout."""
     return Path("var") / "store"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells it, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -43,8 +52,15 @@ class Settings(BaseSettings):
     max_query_nesting: int = Field(
         default=256, gt=0, le=1000, description="How deep a query may nest brackets ({, (, [)."
     )
-    query_workers: int = Field(default=2, ge=1, le=64, description="Query worker processes (embedded store).")
-    http_workers: int = Field(default=1, ge=1, le=32, description="HTTP server processes (`clusterkg serve`).")
+    query_workers: int = Field(
+        default_factory=available_cores,
+        ge=1,
+        le=64,
+        description="Query worker processes per HTTP process (embedded store).",
+    )
+    http_workers: int | None = Field(
+        default=None, ge=1, le=32, description="HTTP server processes of `clusterkg serve` (default: one per core)."
+    )
     result_cache_entries: int = Field(default=1024, ge=0, description="Answers kept by the result cache (0: off).")
     result_cache_bytes: int = Field(default=64_000_000, ge=0, description="Bytes the result cache may hold.")
     service_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -81,6 +97,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @property
+    def serve_processes(self) -> int:
+        """The HTTP processes ``clusterkg serve`` starts: ``http_workers``, else one per core."""
+        return self.http_workers or available_cores()
+
+    @property
+    def several_processes(self) -> bool:
+        """Whether this process is one of several HTTP processes sharing the store (set by ``serve``)."""
+        return (self.http_workers or 1) > 1
 
     @property
     def is_remote(self) -> bool:

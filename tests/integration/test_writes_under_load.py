@@ -88,7 +88,7 @@ def writer(http: httpx.Client, record: Record, stop: float) -> int:
     return accepted
 
 
-@pytest.fixture(params=[[], ["--http-workers", "2"]], ids=["one process", "two processes"])
+@pytest.fixture(params=[["--http-workers", "1"], ["--http-workers", "2"]], ids=["one process", "two processes"])
 def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     env = {"CLUSTERKG_DATA_DIR": str(tmp_path / "data"), "CLUSTERKG_WRITE_TOKEN": TOKEN}
     yield from (server.url for server in start_server(*request.param, env=env, log=tmp_path / "server.log"))

@@ -24,11 +24,12 @@ from .options import data_dir_option, endpoint_option, make_settings, reports_er
 @click.option("--password", help="Password for the remote endpoint [CLUSTERKG_SPARQL_PASSWORD].")
 @click.option("--query-timeout", type=float, help="Seconds a query may run [CLUSTERKG_QUERY_TIMEOUT, default 30].")
 @click.option(
-    "--workers", "query_workers", type=int, help="Query worker processes [CLUSTERKG_QUERY_WORKERS, default 2]."
+    "--workers",
+    "query_workers",
+    type=int,
+    help="Query worker processes per HTTP process [CLUSTERKG_QUERY_WORKERS, default one per core].",
 )
-@click.option(
-    "--http-workers", type=int, help="HTTP server processes [CLUSTERKG_HTTP_WORKERS, default 1; 2 on 2 cores]."
-)
+@click.option("--http-workers", type=int, help="HTTP server processes [CLUSTERKG_HTTP_WORKERS, default one per core].")
 @source_dir_option
 @reports_errors
 def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: str | None, **options: Any) -> None:
@@ -56,7 +57,10 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
         "source_dir": options["source_dir"],
     }
     settings = make_settings(**overrides)
-    if settings.http_workers > 1:
+    if settings.http_workers is None:  # one HTTP process per core unless told
+        settings = settings.model_copy(update={"http_workers": settings.serve_processes})
+        overrides["http_workers"] = settings.http_workers
+    if settings.several_processes:
         serve_processes(settings, overrides)
         return
     from ..http import connections  # noqa: PLC0415
@@ -100,7 +104,7 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
     uvicorn.run(
         "clusterkg.app:app_from_environment",
         factory=True,
-        workers=settings.http_workers,
+        workers=settings.serve_processes,
         # a process imports the whole service before it can answer uvicorn's health check: on a loaded
         # machine that takes longer than uvicorn's 5 s default, and uvicorn would kill it as hung
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT,

@@ -71,7 +71,7 @@ class EmbeddedStore:
     def from_settings(cls, settings: Settings, workers: int | None = None, read_only: bool = False) -> EmbeddedStore:
         workers = settings.query_workers if workers is None else workers
         federation = bool(settings.service_allowlist)
-        return cls(settings.data_dir, workers, read_only, shared=settings.http_workers > 1, federation=federation)
+        return cls(settings.data_dir, workers, read_only, shared=settings.several_processes, federation=federation)
 
     @property
     def description(self) -> str:
