@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 PERCENTILE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
@@ -46,8 +47,11 @@ def parse_report(text: str) -> Measure:
     )
 
 
-def wrk(url: str, accept: str, seconds: float, connections: int = 16, threads: int = 2) -> Measure:
-    """``wrk -tT -cC -dDs --latency`` with the Accept header; non-2xx answers and socket errors count as failed."""
+def wrk(
+    url: str, accept: str, seconds: float, connections: int = 16, threads: int = 2, *, script: Path | None = None
+) -> Measure:
+    """``wrk -tT -cC -dDs --latency`` with the Accept header (and a Lua ``script`` choosing each request's
+    path, if given); non-2xx answers and socket errors count as failed."""
     command = [
         "wrk",
         f"-t{threads}",
@@ -58,6 +62,7 @@ def wrk(url: str, accept: str, seconds: float, connections: int = 16, threads: i
         "--latency",
         "-H",
         f"Accept: {accept}",
+        *(["-s", str(script)] if script is not None else []),
         url,
     ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)

@@ -53,6 +53,9 @@ class Cell:
     kind: str
     sparql: str
     ours_path: str
+    #: A stream of different queries (``sparql`` is the first): wrk sends them in turn, so no answer is
+    #: asked for twice in a row and, with 500 of them, a cache of recent answers does not hold them all.
+    variants: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +88,35 @@ def sparql_cells() -> list[Cell]:
         cells.append(Cell(path.stem, "sparql", text, "/sparql?query=" + quote(text, safe="")))
     order = {"lookup": 0, "aggregate": 1, "text-search": 2}
     return sorted(cells, key=lambda cell: order.get(cell.name, 9))
+
+
+STREAM_LOOKUPS = 500
+STREAM_AGGREGATES = 50
+AGGREGATE_VARIANT = """PREFIX ckg: <https://w3id.org/clusterkg/ont#>
+SELECT ?function (COUNT(?service) AS ?services)
+WHERE {{ ?service ckg:supportFunction ?function }}
+GROUP BY ?function HAVING (COUNT(?service) >= {least})
+ORDER BY DESC(?services) ?function"""
+
+
+def stream_cells() -> list[Cell]:
+    """500 different entity lookups and 50 different GROUP BY aggregates, each a stream wrk goes through."""
+    lookups = [f"SELECT ?p ?o WHERE {{ <{ID}org/bench-{3 * i}> ?p ?o }}" for i in range(STREAM_LOOKUPS)]
+    aggregates = [AGGREGATE_VARIANT.format(least=least) for least in range(STREAM_AGGREGATES)]
+    return [
+        Cell(f"{STREAM_LOOKUPS} different lookups", "lookup-stream", lookups[0], sparql_path(lookups[0]), lookups),
+        Cell(
+            f"{STREAM_AGGREGATES} different aggregates",
+            "aggregate-stream",
+            aggregates[0],
+            sparql_path(aggregates[0]),
+            aggregates,
+        ),
+    ]
+
+
+def sparql_path(query: str, path: str = "/sparql") -> str:
+    return f"{path}?query={quote(query, safe='')}"
 
 
 def canned_params() -> dict[str, dict[str, str]]:
@@ -159,6 +191,22 @@ def url_for(server: Server, cell: Cell) -> str:
     return server.query_url(cell.sparql)
 
 
+def stream_script(server: Server, cell: Cell, directory: Path) -> Path:
+    """A wrk script that sends the cell's queries in turn to ``server``."""
+    paths = [
+        sparql_path(query, "/sparql" if server.name.startswith("ours") else server.sparql_path)
+        for query in cell.variants
+    ]
+    script = directory / f"stream-{cell.kind}-{server.name.replace(' ', '').replace(',', '-')}.lua"
+    listed = ",\n".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"local paths = {{\n{listed}\n}}\nlocal n = 0\n"
+        "request = function()\n  n = n + 1\n  return wrk.format(nil, paths[(n % #paths) + 1])\nend\n",
+        encoding="utf-8",
+    )
+    return script
+
+
 def count_rows(body: bytes) -> int | None:
     try:
         document = json.loads(body)
@@ -197,8 +245,9 @@ def load_tests(pairs: list[tuple[Server, Cell]], result: SizeResult, args: argpa
                 if server.name in ONE_ROUND and round_number >= args.rdflib_rounds:
                     continue
                 url = url_for(server, cell)
-                wrk(url, JSON_RESULTS, args.warmup)
-                measure = wrk(url, JSON_RESULTS, args.seconds)
+                script = stream_script(server, cell, args.work) if cell.variants else None
+                wrk(url, JSON_RESULTS, args.warmup, script=script)
+                measure = wrk(url, JSON_RESULTS, args.seconds, script=script)
                 result.runs.setdefault((cell.name, server.name), []).append(measure)
                 log(f"{result.size} r{round_number + 1} {cell.name:<32} {server.name:<16} {measure.rps:>10.1f}/s")
 
@@ -235,7 +284,7 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeResult:
     startup = measure_startup(work / "ours", work / "logs", args.startups, HTTP_WORKERS)
     startup_single = measure_startup(work / "ours", work / "logs", args.startups, 1)
     log(f"{size}: start-up {startup} s ({HTTP_WORKERS} HTTP processes), {startup_single} s (one)")
-    cells = sparql_cells() + canned_cells()
+    cells = sparql_cells() + stream_cells() + canned_cells()
     result = SizeResult(size, quads, load, startup, cells, load_average=list(os.getloadavg()))
     result.startup_single_s = startup_single
     servers = start_servers(size, work, nquads, args)
