@@ -2,7 +2,8 @@
 
 Labels in Japanese and English, the types, every property with its values (our resources link to
 their pages, external IRIs are plain links), the provenance quotes with the passage they come from,
-the external identifiers with their evidence, the resources that link here, and for clusters and
+the external identifiers with their evidence, the key figures (its own and those of the area it occupies
+or the agglomeration occupying it), the resources that link here, and for clusters and
 organisations the picture of their network of actors.
 """
 
