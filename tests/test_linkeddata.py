@@ -171,3 +171,33 @@ def test_every_term_of_the_ontology_links_to_a_page_that_answers(client: TestCli
     paths = {(path_for(term) or "").partition("#")[0] for term in terms}
     assert paths == {"/ont"}
     assert client.get("/ont", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def figures_on_page(client: TestClient, iri: str) -> set[str]:
+    """The observations the page's key-figures table links to."""
+    page = client.get(path_for(iri) or iri, headers={"Accept": "text/html"}).text
+    section = re.search(r'<section class="figures">(.*?)</section>', page, re.S)
+    return set(re.findall(r'href="(/id/obs/[^"]+)"', section[1])) if section else set()
+
+
+def test_a_place_page_and_its_agglomeration_page_show_the_figures_of_both(client: TestClient) -> None:
+    graph = data_graph()
+    pairs = list(graph.subject_objects(CKG.agglomerationArea))
+    assert len(pairs) >= 5  # Berlin-Brandenburg, Adlershof, Dortmund, Ota, TAMA
+    for agglomeration, area in pairs:
+        stated = {
+            path_for(str(obs))
+            for side in (agglomeration, area)
+            for obs in graph.subjects(CKG.subject, side)
+            if (obs, CKG.value, None) in graph
+        }
+        for side in (agglomeration, area):
+            assert stated <= figures_on_page(client, str(side)), f"figures missing on the page of {side}"
+
+
+def test_a_figure_of_the_other_side_names_what_it_is_about(client: TestClient) -> None:
+    page = client.get("/id/place/adlershof", headers={"Accept": "text/html"}).text
+    section = re.search(r'<section class="figures">(.*?)</section>', page, re.S)
+    assert section is not None
+    assert 'href="/id/agglomeration/adlershof"' in section[1], "the science city's figures are named as its"
+    assert "this resource" in section[1]

@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 from pyoxigraph import Store as OxStore
 
-from clusterkg.errors import QuerySyntaxError, QueryTimeout, StoreLocked
+from clusterkg.errors import QueryMemory, QuerySyntaxError, QueryTimeout, StoreLocked
 from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
 from clusterkg.sources import Resources
 from clusterkg.store.base import QueryJob, Store
@@ -163,6 +163,28 @@ def test_timeout_kills_the_query_and_the_pool_recovers(store: EmbeddedStore, sou
         return elapsed
 
     assert asyncio.run(scenario()) < 1.5
+
+
+#: A string doubled 34 times: 128 GiB, asked for within a second.
+DOUBLED_STRING = (
+    'SELECT (STRLEN(?s34) AS ?n) WHERE { BIND("abcdefgh" AS ?s0) '
+    + "".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1}) " for i in range(34))
+    + "}"
+)
+
+
+def test_a_query_past_the_memory_cap_is_stopped_and_the_pool_recovers(tmp_path: Path) -> None:
+    capped = EmbeddedStore(tmp_path / "data", workers=1, query_memory=512 * 2**20)
+    capped.start()
+    try:
+        with pytest.raises(QueryMemory) as caught:
+            asyncio.run(capped.query(QueryJob(DOUBLED_STRING, "json", timeout=30.0)))
+        assert "512 MiB" in caught.value.message and "CLUSTERKG_QUERY_MEMORY" in caught.value.message
+        assert caught.value.extra == {"limit": "query_memory", "bytes": 512 * 2**20}
+        after = asyncio.run(capped.query(QueryJob("ASK {}", "json", timeout=30.0)))
+        assert json.loads(after.body)["boolean"] is True
+    finally:
+        capped.close()
 
 
 def test_worker_overhead_is_small(store: EmbeddedStore) -> None:

@@ -6,6 +6,7 @@ Built by the app factory and the CLI (never at import time), so tests and comman
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,14 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+def _physical_memory() -> int:
+    """Bytes of memory of this machine (or 8 GiB where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 8 * 2**30
 
 
 def default_data_dir() -> Path:
@@ -51,6 +60,12 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(default=100_000, gt=0, description="Rows (or triples) in a result.")
     max_query_nesting: int = Field(
         default=256, gt=0, le=1000, description="How deep a query may nest brackets ({, (, [)."
+    )
+    query_memory: Annotated[int | None, NoDecode] = Field(
+        default=None,
+        ge=256 * 2**20,
+        description="Bytes of address space each query worker may use (503 query_memory beyond); "
+        "accepts K/M/G suffixes. Default: half the machine's memory shared among the workers.",
     )
     query_workers: int = Field(
         default_factory=available_cores,
@@ -97,6 +112,26 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("query_memory", mode="before")
+    @classmethod
+    def _parse_bytes(cls, value: object) -> object:
+        """``"2G"``, ``"512M"``, ``"1500000000"``: the memory cap in bytes."""
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)i?B?\s*", value, re.IGNORECASE)
+            if match is None:
+                raise ValueError(f"not a size in bytes (like 2G or 512M): {value!r}")
+            return int(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ")
+        return value
+
+    @property
+    def query_memory_bytes(self) -> int:
+        """The memory cap of one query worker: the setting, or half the machine's memory divided among the
+        query workers and the federation worker."""
+        if self.query_memory is not None:
+            return self.query_memory
+        workers = self.query_workers + (1 if self.service_allowlist else 0)
+        return max(_physical_memory() // 2 // workers, 1 * 2**30)
 
     @property
     def serve_processes(self) -> int:

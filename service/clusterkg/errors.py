@@ -196,6 +196,13 @@ class QueryTimeout(ClusterKGError):
     status = 503
 
 
+class QueryMemory(ClusterKGError):
+    """The query needed more memory than a query worker may use (``CLUSTERKG_QUERY_MEMORY``)."""
+
+    code = "query_memory"
+    status = 503
+
+
 class StoreUnavailable(ClusterKGError):
     code = "store_unavailable"
     status = 503

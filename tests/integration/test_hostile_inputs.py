@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 TOKEN = "token-of-the-default-writer"
 TIMEOUT = 3.0
 RSS_BOUND_MB = 1500
+QUERY_MEMORY_MB = 768
 RDF_XML = {"Content-Type": "application/rdf+xml"}
 JSON_LD = {"Content-Type": "application/ld+json"}
 TURTLE = {"Content-Type": "text/turtle"}
@@ -118,6 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "CLUSTERKG_QUERY_WORKERS": "1",
         "CLUSTERKG_QUERY_TIMEOUT": str(TIMEOUT),
         "CLUSTERKG_WRITE_TOKEN": TOKEN,
+        "CLUSTERKG_QUERY_MEMORY": f"{QUERY_MEMORY_MB}M",
     }
     for server in start_server(env=env, log=root / "server.log"):
         # the first entry loads the ontology and shapes: not a cost of the hostile ones
@@ -155,3 +157,43 @@ def test_a_hostile_request_is_refused_in_time_and_the_service_still_answers(
         assert elapsed < seconds, f"{name} took {elapsed:.1f} s"
         assert http.get("/health").status_code == 200
     assert peak_rss_mb(server.process.pid) < RSS_BOUND_MB
+
+
+#: Queries that ask for more memory than a worker may have, quickly: a string doubled 34 times (128 GiB),
+#: and the cross product of the store with itself, sorted (the attack run's 400 MB/s).
+#: Each with the errors it may end in (the cross product may reach the timeout before the cap).
+MEMORY_BOMBS = {
+    "doubled-string": (
+        'SELECT (STRLEN(?s34) AS ?n) WHERE { BIND("abcdefgh" AS ?s0) '
+        + "".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1}) " for i in range(34))
+        + "}",
+        {"query_memory"},
+    ),
+    "sorted-cross-product": (
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d",
+        {"query_memory", "query_timeout"},
+    ),
+}
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+@pytest.mark.parametrize(("query", "codes"), MEMORY_BOMBS.values(), ids=MEMORY_BOMBS.keys())
+def test_a_query_that_needs_too_much_memory_is_stopped_at_the_cap(server: Server, query: str, codes: set[str]) -> None:
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        response = http.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 503, response.text[:300]
+        error = response.json()
+        assert error["error"] in codes
+        if error["error"] == "query_memory":
+            assert error["bytes"] == QUERY_MEMORY_MB * 2**20
+            assert "CLUSTERKG_QUERY_MEMORY" in error["message"] and f"{QUERY_MEMORY_MB} MiB" in error["message"]
+        health = http.get("/health", timeout=1.0)
+        assert health.status_code == 200
+        answer = http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"})
+        assert answer.json()["boolean"] is True
+    for pid in worker_pids(server.process.pid):
+        assert peak_rss_mb(pid) < QUERY_MEMORY_MB, f"query worker {pid} grew past the cap"

@@ -16,7 +16,7 @@ from ..linkeddata.describe import describe
 from ..linkeddata.iris import iri_for
 from ..linkeddata.page import render
 from ..linkeddata.representations import HTML, alternates, choose, serialise, split_suffix
-from .deps import get_store
+from .deps import get_canned, get_store
 
 router = APIRouter(tags=["Linked Data"])
 
@@ -37,7 +37,7 @@ async def dereference(request: Request, path: str, format_params: list[str]) -> 
     store = get_store(request)
     description = await describe(store, iri)
     if fmt is HTML:
-        html = await render(store, iri, description, alternates(path))
+        html = await render(get_canned(request), iri, description, alternates(path))
         return HTMLResponse(html, headers=headers(path, fmt))
     return Response(serialise(description, fmt), media_type=fmt.content_type, headers=headers(path, fmt))
 

@@ -37,7 +37,7 @@ STATUS_TEXT = {
     422: "Refused: `report` or `parameter` says why.",
     501: "Not available on a remote store.",
     502: "The remote SPARQL server failed.",
-    503: "The query ran out of time (`query_timeout`), or the store is not reachable.",
+    503: "The query ran out of time (`query_timeout`) or memory (`query_memory`), or the store is not reachable.",
 }
 
 RDF = [fmt.media_type for fmt in of_kind(Kind.GRAPH)]

@@ -71,6 +71,20 @@ def context_queries(iri: str, limit: int = 500) -> list[str]:
     ]
 
 
+def figure_subjects_query(observations: list[str]) -> str:
+    """What each observation is about, with its labels (the page names the other side of
+    ``ckg:agglomerationArea`` when a figure is that side's)."""
+    values = " ".join(f"<{iri}>" for iri in observations)
+    return (
+        PREFIXES
+        + f"""CONSTRUCT {{ ?observation ckg:subject ?about ; rdfs:label ?ol . ?about rdfs:label ?al . }} WHERE {{
+  VALUES ?observation {{ {values} }}
+  ?observation ckg:subject ?about .
+  OPTIONAL {{ ?observation rdfs:label ?ol }} OPTIONAL {{ ?about rdfs:label ?al }}
+}}"""
+    )
+
+
 # --- running them ----------------------------------------------------------------------------------
 
 

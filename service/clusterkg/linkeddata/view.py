@@ -2,7 +2,8 @@
 
 Labels in Japanese and English, the types, every property with its values (our resources link to
 their pages, external IRIs are plain links), the provenance quotes with the passage they come from,
-the external identifiers with their evidence, the resources that link here, and for clusters and
+the external identifiers with their evidence, the key figures (its own and those of the area it occupies
+or the agglomeration occupying it), the resources that link here, and for clusters and
 organisations the picture of their network of actors.
 """
 
@@ -56,6 +57,22 @@ class Identifier:
     record: Value
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One figure the source states about the resource, or about the area it occupies or the agglomeration
+    occupying it (``about``: that other resource; ``None`` for the resource's own figures)."""
+
+    indicator: str
+    breakdown: str
+    value: str
+    unit: str
+    approximation: str
+    period: str
+    passages: str
+    observation: Value
+    about: Value | None = None
+
+
 @dataclass
 class ResourcePage:
     iri: str
@@ -68,6 +85,7 @@ class ResourcePage:
     incoming: list[tuple[Value, Value]]
     alternates: list[tuple[str, str, str]] = field(default_factory=list)
     network_svg: str | None = None
+    figures: list[Figure] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -317,3 +335,30 @@ def ties(rows: list[dict[str, Node]], labels: Graph) -> list[Tie]:
         Tie(actor(labels, row["other"]), relation_label(labels, row["rel"], str(row["dir"])), str(row["dir"]) == "out")
         for row in sorted(rows, key=priority)
     ]
+
+
+# --- the key figures ---------------------------------------------------------------------------------
+
+
+def figures(rows: list[dict[str, str]], subjects: Graph, iri: str) -> list[Figure]:
+    """The rows of the ``key-figures`` canned query as the page shows them; ``subjects`` holds what each
+    observation is about (``ckg:subject``) with labels, to name the other side of ``ckg:agglomerationArea``."""
+    shown = []
+    for row in rows:
+        observation = URIRef(row["observation"])
+        about = next((o for o in subjects.objects(observation, CKG.subject) if str(o) != iri), None)
+        amount = row["value"] + (f"–{row['maxValue']}" if row.get("maxValue") else "")
+        shown.append(
+            Figure(
+                indicator=row["indicatorLabel"],
+                breakdown=row["breakdown"],
+                value=amount,
+                unit=row["unitLabel"],
+                approximation=row["approximation"],
+                period=row["period"] or row["periodNote"],
+                passages=row["passages"],
+                observation=value(subjects, observation),
+                about=value(subjects, about) if about is not None and str(about) != iri else None,
+            )
+        )
+    return shown

@@ -47,11 +47,20 @@ class EmbeddedStore:
     only while writing, under a lock file (``shared.py``)."""
 
     def __init__(
-        self, data_dir: Path, workers: int = 2, read_only: bool = False, shared: bool = False, federation: bool = False
+        self,
+        data_dir: Path,
+        workers: int = 2,
+        read_only: bool = False,
+        *,
+        shared: bool = False,
+        federation: bool = False,
+        query_memory: int | None = None,
     ) -> None:
         self.path = store_path(data_dir)
         self.snapshots = snapshots_dir(data_dir)
         self.workers = workers
+        #: Bytes of address space each query worker may use (``CLUSTERKG_QUERY_MEMORY``).
+        self.query_memory = query_memory
         #: Whether a worker with network evaluates federated queries (``QueryJob.federated``); the other
         #: workers have none (``sandbox.py``).
         self.federation = federation
@@ -71,7 +80,14 @@ class EmbeddedStore:
     def from_settings(cls, settings: Settings, workers: int | None = None, read_only: bool = False) -> EmbeddedStore:
         workers = settings.query_workers if workers is None else workers
         federation = bool(settings.service_allowlist)
-        return cls(settings.data_dir, workers, read_only, shared=settings.several_processes, federation=federation)
+        return cls(
+            settings.data_dir,
+            workers,
+            read_only,
+            shared=settings.several_processes,
+            federation=federation,
+            query_memory=settings.query_memory_bytes,
+        )
 
     @property
     def description(self) -> str:
@@ -106,7 +122,7 @@ class EmbeddedStore:
                 self._federation_pool = self._start_pool(1, isolate=False)
 
     def _start_pool(self, size: int, isolate: bool) -> WorkerPool:
-        pool = WorkerPool(self.snapshots, size, isolate=isolate)
+        pool = WorkerPool(self.snapshots, size, isolate=isolate, memory=self.query_memory)
         pool.version = self._version
         pool.start()
         return pool

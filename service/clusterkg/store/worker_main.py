@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import resource
 import struct
 import sys
 from pathlib import Path
@@ -63,21 +64,33 @@ def _answer(
         return version, ("ok", evaluate(reader.store, job))
     except SyntaxError as error:
         return version, ("syntax", str(error))
+    except MemoryError:
+        reader.close()  # opened again for the next job
+        return -1, ("memory", "")
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
         # a SERVICE call the isolated worker could not make is the query's fault, not the store's
         kind = "service" if isolated and NO_NETWORK.search(str(error)) else "error"
         return version, (kind, f"{type(error).__name__}: {error}")
 
 
-def worker_main(snapshots: str, isolate: bool = False) -> None:
+def limit_memory(limit: int) -> None:
+    """Cap the process's address space at ``limit`` bytes: an allocation beyond it fails, and the engine
+    then stops the process (Rust aborts on a failed allocation), which the pool reports as ``query_memory``."""
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None) -> None:
     """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames. With
-    ``isolate``, the worker first leaves the network (``sandbox.py``) and says whether it could."""
+    ``isolate``, the worker first leaves the network (``sandbox.py``) and says whether it could; with
+    ``memory``, it may use at most that many bytes of address space."""
     isolated = isolate_network() if isolate else False
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     inp = sys.stdin.buffer
     import pyoxigraph  # noqa: F401, PLC0415 - load before saying ready, so the first query is fast
 
+    if memory is not None:
+        limit_memory(memory)
     write_frame(out, (READY, isolated))
     reader = SnapshotReader(Path(snapshots))
     version = -1
@@ -86,5 +99,12 @@ def worker_main(snapshots: str, isolate: bool = False) -> None:
         write_frame(out, reply)
 
 
+def _main(argv: list[str]) -> None:
+    """``worker_main SNAPSHOTS_DIR [isolated] [memory=BYTES]``."""
+    flags = dict(arg.partition("=")[::2] for arg in argv[1:])
+    memory = flags.get("memory")
+    worker_main(argv[0], isolate="isolated" in flags, memory=int(memory) if memory else None)
+
+
 if __name__ == "__main__":
-    worker_main(sys.argv[1], isolate=sys.argv[2:] == ["isolated"])
+    _main(sys.argv[1:])
