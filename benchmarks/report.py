@@ -78,7 +78,8 @@ def fmt_ratio(result: SizeResult, name: str, kind: str, anchor: str, ours_name: 
     value = ratio(result, name, anchor, ours_name)
     if value is None:
         return "n/a"
-    wanted = None if ours_name != "ours" else target(name, kind, anchor)
+    judged = "ours, cache off" if kind in UNCACHED_KINDS else "ours"  # the service the target is for
+    wanted = target(name, kind, anchor) if ours_name == judged else None
     verdict = "" if wanted is None else (f" ✓ (≥{wanted:g})" if value >= wanted else f" ✗ (≥{wanted:g})")
     shown = "∞ (none of theirs finished)" if math.isinf(value) else f"{value:,.2f}×"
     return f"{shown}{verdict}"

@@ -181,6 +181,16 @@ def test_syntax_error_is_400_with_position(client: TestClient) -> None:
     assert body["line"] == 4 and isinstance(body["column"], int)
 
 
+def test_store_errors_of_a_get_are_mapped_like_every_other_error(client: TestClient) -> None:
+    """``GET /sparql`` is answered before the routes: its store errors still go through the one error mapper."""
+    endless = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r . ?t ?u ?v }"
+    )
+    response = client.get("/sparql", params={"query": endless})
+    assert response.status_code == 503 and response.json()["error"] == "query_timeout"
+    assert client.get("/health").status_code == 200
+
+
 @pytest.mark.parametrize(
     "send",
     [

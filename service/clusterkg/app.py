@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     """The answer caches, CORS when origins are configured, and the access log (outermost)."""
-    app.add_middleware(caches.CachedAnswers)
+    app.add_middleware(caches.CachedAnswers, on_error=error_response)
     app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
         app.add_middleware(

@@ -1,9 +1,10 @@
-"""The answer caches: pure ASGI middleware that sends a cached answer before the routing layers.
+"""The answer caches: pure ASGI middleware that sends answers before the routing layers.
 
-``CachedAnswers`` serves ``GET /sparql`` and ``CachedCannedAnswers`` serves ``GET /queries/NAME`` from the
-service's result cache (``cache.VersionedCache``), keyed by what the answer depends on and by the data
-version, so the first request after any write runs the query again. Anything else, a miss or a refused
-request goes on to the app, which answers (and reports errors) as usual.
+``CachedAnswers`` answers ``GET /sparql`` itself (from the result cache, or from the store on a miss) and
+``CachedCannedAnswers`` serves ``GET /queries/NAME`` from the service's result cache
+(``cache.VersionedCache``), keyed by what the answer depends on and by the data version, so the first
+request after any write runs the query again. Anything else, a canned miss or a refused request goes on
+to the app, which answers (and reports errors) as usual.
 
 The answer to ``GET /queries/NAME?...`` depends only on the query, the query string, the ``Accept`` header,
 the URL the request was made to (the ``Link`` to the next page is absolute) and the data. The first
@@ -15,10 +16,11 @@ time. Errors are never kept.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import ClusterKGError
@@ -106,26 +108,40 @@ class Recorder:
 
 
 class CachedAnswers:
-    """Pure ASGI middleware: a ``GET /sparql`` whose answer is in the result cache is answered here, without
-    the routing layers. The request goes through the same limits, policy checks and negotiation as in the
-    route; as their outcome depends only on the query string and the Accept header, it is remembered for
-    the next identical request. Any other request, a miss or a refused request (the route then reports
-    the error) goes on to the app."""
+    """Pure ASGI middleware that answers ``GET /sparql`` without the routing layers: from the result cache,
+    or else by asking the store and sending its bytes (and keeping them). The request goes through the
+    same limits, policy checks and negotiation as in the route; as their outcome depends only on the query
+    string and the Accept header, it is remembered for the next identical request. A store error becomes a
+    response through ``on_error``, the app's one error mapper. Any other request, or one the checks refuse
+    (the route then reports the problem), goes on to the app."""
 
-    def __init__(self, app: ASGIApp, remembered: int = 4096) -> None:
+    def __init__(
+        self, app: ASGIApp, on_error: Callable[[ClusterKGError, Request], Response], remembered: int = 4096
+    ) -> None:
         self.app = app
+        self.on_error = on_error
         self.remembered = remembered
         self._jobs: dict[tuple[bytes, bytes], QueryJob] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            job = await self._job(scope, receive)
-            state = scope["app"].state
-            hit = None if job is None else state.result_cache.get(job, cache_version(state.store, job))
-            if hit is not None:
-                await send_result(hit, send)
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        job = await self._job(scope, receive)
+        if job is None:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        version = cache_version(state.store, job)
+        result = state.result_cache.get(job, version)
+        if result is None:
+            try:
+                result = await state.store.query(job)
+            except ClusterKGError as error:
+                await self.on_error(error, Request(scope, receive))(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+            state.result_cache.put(job, version, result, len(result.body))
+        await send_result(result, send)
 
     async def _job(self, scope: Scope, receive: Receive) -> QueryJob | None:
         accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
