@@ -66,6 +66,24 @@ def test_a_held_snapshot_stays_until_its_reader_moves_on(tmp_path: Path) -> None
     reader.close()
 
 
+def test_a_snapshot_one_thread_reads_stays_while_another_thread_moves_on(tmp_path: Path) -> None:
+    store, root = OxStore(str(tmp_path / "db")), tmp_path / "snapshots"
+    one_quad(store, 1)
+    publish(store, root)
+    reader = SnapshotReader(root)
+    reader.refresh()
+    with reader.reading() as view:
+        first = reader.number
+        one_quad(store, 2)
+        publish(store, root)
+        assert len(reader.refresh()) == 2  # another thread moved on
+        one_quad(store, 3)
+        publish(store, root)  # and the writer removed what nobody holds
+        assert (root / f"{first:012d}").is_dir() and len(view) == 1
+    assert not (root / f"{first:012d}").exists()  # released once the read ended
+    reader.close()
+
+
 def test_a_reader_that_read_current_before_a_removal_reads_it_again(tmp_path: Path) -> None:
     store, root = OxStore(str(tmp_path / "db")), tmp_path / "snapshots"
     publish(store, root)

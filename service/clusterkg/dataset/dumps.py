@@ -104,9 +104,15 @@ def graph_blocks(store: Store, graph: str, fmt: Format) -> Iterator[bytes]:
     """One named graph of the store in ``fmt`` (a graph format), streamed; NotFound if absent."""
     embedded = _embedded(store)
     name = NamedNode(graph)
-    if name not in set(embedded.store.named_graphs()):
-        raise NotFound(f"There is no graph <{graph}> in the store.", iri=graph)
-    return stream(lambda output: embedded.store.dump(output, fmt.rdf_format, from_graph=name, prefixes=TURTLE_PREFIXES))
+    with embedded.reading() as ox:
+        if name not in set(ox.named_graphs()):
+            raise NotFound(f"There is no graph <{graph}> in the store.", iri=graph)
+
+    def write(output: IO[bytes]) -> None:
+        with embedded.reading() as ox:  # the snapshot stays for the whole dump
+            ox.dump(output, fmt.rdf_format, from_graph=name, prefixes=TURTLE_PREFIXES)
+
+    return stream(write)
 
 
 def _embedded(store: Store) -> EmbeddedStore:
@@ -119,4 +125,10 @@ def _embedded(store: Store) -> EmbeddedStore:
 
 def store_blocks(store: Store, fmt: Format) -> Iterator[bytes]:
     """The dump of a service store; only the embedded store can be dumped from here."""
-    return dump_blocks(_embedded(store).store, fmt)
+    embedded = _embedded(store)
+
+    def write(output: IO[bytes]) -> None:
+        with embedded.reading() as ox:  # the snapshot stays for the whole dump
+            write_dump(ox, fmt, output)
+
+    return stream(write)

@@ -191,6 +191,17 @@ class EmbeddedStore:
                 self._store, self._view_version = self._reader.refresh(), version
         return self._store
 
+    @contextmanager
+    def reading(self) -> Iterator[OxStore]:
+        """The store to read, kept open for the block: a snapshot that a write replaces meanwhile is not
+        released (nor removed) before the block ends."""
+        store = self.store
+        if self._reader is None:
+            yield store
+            return
+        with self._reader.reading() as snapshot:
+            yield snapshot
+
     async def query(self, job: QueryJob) -> QueryResult:
         pool = self._federation_pool if job.federated else self._pool
         if pool is None:
@@ -203,7 +214,8 @@ class EmbeddedStore:
 
     def query_sync(self, job: QueryJob) -> QueryResult:
         try:
-            return evaluate(self.store, job)
+            with self.reading() as store:
+                return evaluate(store, job)
         except SyntaxError as error:
             raise QuerySyntaxError.from_parser_message(str(error)) from None
         except (OSError, ValueError) as error:
@@ -212,19 +224,22 @@ class EmbeddedStore:
     def triple_count(self) -> int:
         version = self.data_version
         if self._count is None or self._count[0] != version:
-            self._count = (version, len(self.store))
+            with self.reading() as store:
+                self._count = (version, len(store))
         return self._count[1]
 
     def graph_names(self) -> set[str]:
-        return {graph.value for graph in self.store.named_graphs() if isinstance(graph, NamedNode)}
+        with self.reading() as store:
+            return {graph.value for graph in store.named_graphs() if isinstance(graph, NamedNode)}
 
     def source_records(self) -> dict[str, SourceRecord]:
         records = {}
-        solutions = self.store.query(updates.MANIFEST_QUERY)
-        assert isinstance(solutions, QuerySolutions)
-        for row in solutions:
-            graph, path, sha256 = (term.value for term in row if term is not None)
-            records[graph] = SourceRecord(graph, path, sha256)
+        with self.reading() as store:
+            solutions = store.query(updates.MANIFEST_QUERY)
+            assert isinstance(solutions, QuerySolutions)
+            for row in solutions:
+                graph, path, sha256 = (term.value for term in row if term is not None)
+                records[graph] = SourceRecord(graph, path, sha256)
         return records
 
     def replace_graph(self, record: SourceRecord, ntriples: str) -> None:

@@ -24,6 +24,9 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,17 +149,22 @@ def _still_there(fd: int, path: Path) -> bool:
 
 
 class SnapshotReader:
-    """A read-only view that follows the published snapshots: ``view()`` is the store of the newest one
-    once ``refresh()`` has run; the previous one is closed and released (and removed if unheld)."""
+    """A read-only view that follows the published snapshots. ``refresh()`` moves to the newest one;
+    ``reading()`` lends the current store for one read. A snapshot a newer one replaced is closed and
+    released (and removed if no other process holds it) once no read that borrowed it is still running,
+    so threads of one process can read while another moves on. Thread-safe."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._lock = threading.Lock()
         self._held: Held | None = None
         self._store: Any = None
+        self._reads: dict[int, int] = {}  # snapshot number -> reads running on it
+        self._superseded: list[Held] = []
 
     @property
     def store(self) -> Any:
-        """The snapshot's store last ``refresh()`` opened (``None`` before the first)."""
+        """The store ``refresh()`` last opened (``None`` before the first)."""
         return self._store
 
     @property
@@ -165,24 +173,53 @@ class SnapshotReader:
 
     def refresh(self) -> Any:
         """Move to the current snapshot if a newer one was published; the store to read."""
-        if self._held is not None and current_number(self.root) == self._held.number:
-            return self._store
-        from pyoxigraph import Store  # noqa: PLC0415 - the worker processes import this module
+        with self._lock:
+            if self._held is not None and current_number(self.root) == self._held.number:
+                return self._store
+            from pyoxigraph import Store  # noqa: PLC0415 - the worker processes import this module
 
-        held = acquire(self.root)
+            held = acquire(self.root)
+            try:
+                store = Store.read_only(str(held.path))
+            except BaseException:
+                held.release()
+                raise
+            if self._held is not None:
+                self._superseded.append(self._held)
+            self._held, self._store = held, store
+            self._release_unread()
+            return store
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The current store, not released before the block ends (call ``refresh()`` first)."""
+        with self._lock:
+            if self._held is None:
+                raise NoSnapshot(f"No snapshot of the store in {self.root} has been opened.")
+            number, store = self._held.number, self._store
+            self._reads[number] = self._reads.get(number, 0) + 1
         try:
-            store = Store.read_only(str(held.path))
-        except BaseException:
+            yield store
+        finally:
+            with self._lock:
+                self._reads[number] -= 1
+                if not self._reads[number]:
+                    del self._reads[number]
+                self._release_unread()
+
+    def _release_unread(self) -> None:
+        """Release the superseded snapshots no read uses any more (with the lock held)."""
+        unread = [held for held in self._superseded if held.number not in self._reads]
+        if not unread:
+            return
+        self._superseded = [held for held in self._superseded if held.number in self._reads]
+        for held in unread:
             held.release()
-            raise
-        previous, self._held, self._store = self._held, held, store
-        if previous is not None:
-            previous.release()
-            prune(self.root)
-        return store
+        prune(self.root)
 
     def close(self) -> None:
-        self._store = None
-        if self._held is not None:
-            self._held.release()
-            self._held = None
+        with self._lock:
+            self._store = None
+            for held in [*self._superseded, *([self._held] if self._held is not None else [])]:
+                held.release()
+            self._held, self._superseded = None, []
