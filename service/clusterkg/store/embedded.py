@@ -34,6 +34,9 @@ from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
 
 STORE_SUBDIR = "oxigraph"
+#: Seconds a read-only opener waits to publish the first snapshot of a store that has none (one built
+#: before snapshots): if a process holds the store for writing that long, it says so (``StoreLocked``).
+READER_WRITE_TIMEOUT = 5.0
 log = logging.getLogger("clusterkg.store")
 
 
@@ -146,7 +149,7 @@ class EmbeddedStore:
         """Read the current snapshot; a store that has none (built before snapshots) gets one first."""
         self._reader = SnapshotReader(self.snapshots)
         if current_number(self.snapshots) is None:
-            with open_for_writing(self.path, None):
+            with open_for_writing(self.path, None, timeout=READER_WRITE_TIMEOUT):
                 pass
         self._store = self._reader.refresh()
 
