@@ -222,3 +222,18 @@ def test_in_process_reads_of_a_shared_store_follow_writes(two_processes: tuple[E
     before = count()
     writer.write_case(f"{CASES}x", case_triples(0), [])
     assert count() == before + CASE_TRIPLES
+
+
+def test_a_command_writing_between_the_server_processes_writes_is_seen_by_them(
+    two_processes: tuple[EmbeddedStore, EmbeddedStore], tmp_path: Path
+) -> None:
+    _, reader = two_processes
+    assert sizes(reader) == {} and reader.triple_count() == 0  # its workers and its own view are open
+    command = EmbeddedStore(tmp_path, workers=0)  # clusterkg load, say: it opens the store for writing
+    command.start()
+    try:
+        command.write_case(f"{CASES}loaded", case_triples(1), [])
+    finally:
+        command.close()
+    assert sizes(reader) == {f"{CASES}loaded": CASE_TRIPLES}
+    assert reader.triple_count() == CASE_TRIPLES

@@ -29,7 +29,7 @@ from ..errors import QueryFailed, QuerySyntaxError, ServiceForbidden, StoreLocke
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
-from .shared import SharedVersion, open_for_writing
+from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
 
@@ -157,6 +157,15 @@ class EmbeddedStore:
         assert self._store is not None
         publish(self._store, self.snapshots)
 
+    def _tell_other_processes(self) -> None:
+        """A command (``clusterkg load``...) writing between the writes of several server processes bumps
+        their shared data version, so that they read its snapshot too (it holds the store's lock, so no
+        other bump runs meanwhile)."""
+        if (self.path.parent / VERSION_FILE).is_file():
+            shared = SharedVersion(self.path.parent)
+            shared.bump()
+            shared.close()
+
     def _open(self) -> OxStore:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -280,6 +289,7 @@ class EmbeddedStore:
             finally:
                 self.store.flush()
                 self._publish()
+                self._tell_other_processes()
                 self._version += 1
                 for pool in (self._pool, self._federation_pool):
                     if pool is not None:
