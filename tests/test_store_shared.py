@@ -1,5 +1,5 @@
-"""Several server processes over one embedded store (``CLUSTERKG_HTTP_WORKERS`` > 1): each reads through
-read-only views, writes take turns under a lock file, and every process sees a write at once."""
+"""Several server processes over one embedded store (``CLUSTERKG_HTTP_WORKERS`` > 1): each reads published
+snapshots, writes take turns under a lock file, and every process sees a write at once."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def test_a_write_in_one_is_seen_by_the_other(pair: tuple[EmbeddedStore, Embedded
     version = first.data_version
     second.update(insert(1))
     assert first.data_version == second.data_version == version + 1
-    assert count(first, in_worker=True) == 1  # its query worker reopened its view
-    assert count(first, in_worker=False) == 1  # and so did its own view
+    assert count(first, in_worker=True) == 1  # its query worker moved to the new snapshot
+    assert count(first, in_worker=False) == 1  # and so did its own reads
     first.update(insert(2))
     assert count(second, in_worker=False) == 2
 
