@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, Store
 
-from clusterkg.store.embedded import store_path
+from clusterkg.store.snapshots import acquire, snapshots_dir
 
 from .load_test import Measure
 
@@ -32,7 +32,11 @@ def measure(store: Store, query: str, seconds: float, at_least: int = 3) -> Meas
 
 
 def run(data_dir: Path, queries: dict[str, str], seconds: float) -> dict[str, Measure]:
-    store = Store.read_only(str(store_path(data_dir)))
-    for query in queries.values():  # warm the caches as the servers' warm-up does
-        measure(store, query, min(seconds, 1.0), at_least=1)
-    return {name: measure(store, query, seconds) for name, query in queries.items()}
+    held = acquire(snapshots_dir(data_dir))  # the service's published snapshot: nobody writes it
+    try:
+        store = Store.read_only(str(held.path))
+        for query in queries.values():  # warm the caches as the servers' warm-up does
+            measure(store, query, min(seconds, 1.0), at_least=1)
+        return {name: measure(store, query, seconds) for name, query in queries.items()}
+    finally:
+        held.release()
