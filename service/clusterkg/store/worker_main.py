@@ -9,20 +9,26 @@ Kept apart from the pool so that a worker starts fast (it imports only pyoxigrap
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import resource
 import struct
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, NamedTuple
 
 from .base import QueryJob
 from .sandbox import isolate_network
 from .snapshots import SnapshotReader
 
-_HEADER = struct.Struct("!Q")
-READY = "ready"
+#: A job: sizes of the rest, data version, row limit, default and named graph counts; then length-prefixed
+#: UTF-8 strings (result format, query, default graphs, named graphs).
+_JOB = struct.Struct("!IqQHH")
+_STR = struct.Struct("!I")
+#: A reply: kind, flag (truncated; for READY: isolated), format name length, row count, body length; then
+#: the format name and the body (the serialised answer, or an error message).
+_REPLY = struct.Struct("!BBBQQ")
+REPLY_HEADER = _REPLY.size
+OK, SYNTAX, SERVICE, ERROR, MEMORY, READY = range(6)
 #: How the engine says that a SERVICE call could not leave a worker that has no network.
 NO_NETWORK = re.compile(
     r"lookup address|Network is unreachable|Connection refused|not allowed for HTTP|service name is unbound|"
@@ -31,29 +37,69 @@ NO_NETWORK = re.compile(
 )
 
 
-def write_frame(stream: IO[bytes], message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)))
-    stream.write(data)
-    stream.flush()
+class Reply(NamedTuple):
+    kind: int
+    flag: bool
+    result_format: str
+    rows: int
+    body: bytes
 
 
-def read_frame(stream: IO[bytes]) -> Any:
-    """The next message, or ``None`` at end of stream."""
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
+def encode_job(version: int, job: QueryJob) -> bytes:
+    parts = [job.result_format, job.query, *job.default_graphs, *job.named_graphs]
+    body = b"".join(_STR.pack(len(data)) + data for data in (part.encode("utf-8", "surrogatepass") for part in parts))
+    return _JOB.pack(len(body), version, job.max_rows, len(job.default_graphs), len(job.named_graphs)) + body
+
+
+def read_job(stream: IO[bytes]) -> tuple[int, QueryJob] | None:
+    """The next job and the data version it wants, or ``None`` at end of stream."""
+    header = stream.read(_JOB.size)
+    if len(header) < _JOB.size:
         return None
-    (size,) = _HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
+    size, version, max_rows, defaults, named = _JOB.unpack(header)
+    body = stream.read(size)
+    if len(body) < size:
         return None
-    return pickle.loads(data)  # noqa: S301 - frames come from our own parent/child process
+    parts, at = [], 0
+    while at < size:
+        (length,) = _STR.unpack_from(body, at)
+        parts.append(body[at + _STR.size : at + _STR.size + length].decode("utf-8", "surrogatepass"))
+        at += _STR.size + length
+    fmt, query, graphs = parts[0], parts[1], tuple(parts[2:])
+    job = QueryJob(query, fmt, graphs[:defaults], graphs[defaults : defaults + named], max_rows=max_rows)
+    return version, job
+
+
+def encode_reply(kind: int, body: bytes = b"", result_format: str = "", count: int = 0, flag: bool = False) -> bytes:
+    fmt = result_format.encode("ascii")
+    return _REPLY.pack(kind, flag, len(fmt), count, len(body)) + fmt + body
+
+
+def reply_size(header: bytes | bytearray) -> int:
+    """The whole length of a reply whose header is ``header``."""
+    _, _, fmt, _, body = _REPLY.unpack_from(header)
+    return int(_REPLY.size + fmt + body)
+
+
+def decode_reply(data: bytes | bytearray) -> Reply:
+    kind, flag, fmt, count, size = _REPLY.unpack_from(data)
+    at = _REPLY.size + fmt
+    return Reply(kind, bool(flag), bytes(data[_REPLY.size : at]).decode("ascii"), count, bytes(data[at : at + size]))
+
+
+def read_reply(stream: IO[bytes]) -> Reply | None:
+    """A reply read from a blocking stream (the READY message at start-up), or ``None`` at end of stream."""
+    header = stream.read(_REPLY.size)
+    if len(header) < _REPLY.size:
+        return None
+    rest = stream.read(reply_size(header) - _REPLY.size)
+    return decode_reply(header + rest)
 
 
 def _answer(
     reader: SnapshotReader, version: int, message: tuple[int, QueryJob], isolated: bool = False
-) -> tuple[int, tuple[str, Any]]:
-    """Evaluate one job on the newest snapshot (moved to when the data version changed)."""
+) -> tuple[int, bytes]:
+    """Evaluate one job on the newest snapshot (moved to when the data version changed); the reply frame."""
     from .evaluate import evaluate  # noqa: PLC0415 - imported in the worker only
 
     wanted, job = message
@@ -61,16 +107,17 @@ def _answer(
         if wanted != version or reader.store is None:
             reader.refresh()
             version = wanted
-        return version, ("ok", evaluate(reader.store, job))
+        result = evaluate(reader.store, job)
+        return version, encode_reply(OK, result.body, result.result_format, result.count, result.truncated)
     except SyntaxError as error:
-        return version, ("syntax", str(error))
+        return version, encode_reply(SYNTAX, str(error).encode())
     except MemoryError:
         reader.close()  # opened again for the next job
-        return -1, ("memory", "")
+        return -1, encode_reply(MEMORY)
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent as a message
         # a SERVICE call the isolated worker could not make is the query's fault, not the store's
-        kind = "service" if isolated and NO_NETWORK.search(str(error)) else "error"
-        return version, (kind, f"{type(error).__name__}: {error}")
+        kind = SERVICE if isolated and NO_NETWORK.search(str(error)) else ERROR
+        return version, encode_reply(kind, f"{type(error).__name__}: {error}".encode())
 
 
 def limit_memory(limit: int) -> None:
@@ -91,12 +138,17 @@ def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None
 
     if memory is not None:
         limit_memory(memory)
-    write_frame(out, (READY, isolated))
+    _send(out, encode_reply(READY, flag=isolated))
     reader = SnapshotReader(Path(snapshots))
     version = -1
-    while (message := read_frame(inp)) is not None:
+    while (message := read_job(inp)) is not None:
         version, reply = _answer(reader, version, message, isolated)
-        write_frame(out, reply)
+        _send(out, reply)
+
+
+def _send(out: IO[bytes], frame: bytes) -> None:
+    out.write(frame)
+    out.flush()
 
 
 def _main(argv: list[str]) -> None:

@@ -1,8 +1,9 @@
 """Query worker processes that can be killed: the only way to stop a pyoxigraph query that runs too long.
 
 Each worker is ``python -m clusterkg.store.worker_main SNAPSHOTS_DIR``: it opens the current published snapshot
-of the store read-only (``snapshots.py``) and answers jobs sent as length-prefixed pickles over its
-stdin/stdout pipes. A job carries the store's data version; a worker moves to the newest snapshot when
+of the store read-only (``snapshots.py``) and answers jobs sent over its stdin/stdout pipes as
+bytes (a fixed header and a body, ``worker_main.py``); the event loop writes a job and reads the reply, so a
+query costs no thread hand-off. A job carries the store's data version; a worker moves to the newest snapshot when
 the version changed (a write was published). When a job
 exceeds its timeout the parent SIGKILLs the worker, which frees the CPU at once, starts a fresh one in the
 background and answers 503; the other workers go on serving.
@@ -22,20 +23,31 @@ import asyncio
 import contextlib
 import logging
 import os
-import queue
 import select
 import signal
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..errors import QueryFailed, QueryMemory, QuerySyntaxError, QueryTimeout, ServiceForbidden, StoreUnavailable
 from .base import QueryJob, QueryResult
-from .worker_main import READY, read_frame, write_frame
+from .worker_main import (
+    MEMORY,
+    OK,
+    READY,
+    REPLY_HEADER,
+    SERVICE,
+    SYNTAX,
+    Reply,
+    decode_reply,
+    encode_job,
+    read_reply,
+    reply_size,
+)
 
 log = logging.getLogger("clusterkg.workers")
 
@@ -63,7 +75,7 @@ _WORKER_ENV = {"PYTHONUNBUFFERED": "1", "RUST_BACKTRACE": "0", "MALLOC_ARENA_MAX
 
 
 class Worker:
-    """One worker process and its pipes."""
+    """One worker process and its pipes: its replies are read by the event loop (``call``), no thread."""
 
     def __init__(self, snapshots: Path, isolate: bool = False, memory: int | None = None) -> None:
         self.isolated = False
@@ -77,37 +89,76 @@ class Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.stdin: IO[bytes] = self.process.stdin
         self.stdout: IO[bytes] = self.process.stdout
+        self._out = self.stdout.fileno()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop reading a reply, while one is awaited
+        self._buffer = bytearray()
+        self._reply: asyncio.Future[Reply] | None = None
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker to say it is ready, and whether it could leave the network."""
-        ready = read_frame(self.stdout) if self._readable(timeout) else None
-        if not isinstance(ready, tuple) or ready[0] != READY:
+        ready, _, _ = select.select([self._out], [], [], max(timeout, 0.0))
+        reply = read_reply(self.stdout) if ready else None
+        if reply is None or reply.kind != READY:
             self.kill()
             raise StoreUnavailable("A query worker did not start.")
-        self.isolated = bool(ready[1])
+        self.isolated = reply.flag
+        os.set_blocking(self._out, False)
 
-    def _readable(self, timeout: float) -> bool:
-        ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0.0))
-        return bool(ready)
-
-    def call(self, version: int, job: QueryJob, deadline: float) -> Any:
-        """Send a job, wait until ``deadline`` (monotonic); ``TimeoutError`` if it passes."""
-        write_frame(self.stdin, (version, job))
-        if not self._readable(deadline - time.monotonic()):
-            raise TimeoutError
-        reply = read_frame(self.stdout)
-        if reply is None:
-            raise EOFError("the query worker exited")
-        return reply
-
-    def ran_out_of_memory(self) -> bool:
-        """Whether the process ended as the engine ends on a failed allocation (SIGABRT)."""
+    async def call(self, frame: bytes, seconds: float) -> Reply:
+        """Send a job frame and await the reply; ``TimeoutError`` after ``seconds``, ``EOFError`` if the
+        worker ended."""
+        loop = asyncio.get_running_loop()
+        self._reply = loop.create_future()
+        self._buffer.clear()
+        self._loop = loop
+        loop.add_reader(self._out, self._on_readable)
+        os.write(self.stdin.fileno(), frame) if len(frame) < _ONE_WRITE else self._write_all(frame)
         try:
-            return self.process.wait(timeout=5) == -signal.SIGABRT
-        except subprocess.TimeoutExpired:
-            return False
+            return await asyncio.wait_for(self._reply, max(seconds, 0.0))
+        finally:
+            self._stop_reading()
+
+    def _write_all(self, frame: bytes) -> None:
+        self.stdin.write(frame)
+        self.stdin.flush()
+
+    def _on_readable(self) -> None:
+        reply = self._reply
+        try:
+            chunk = os.read(self._out, _READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if reply is None or reply.done():
+            return
+        if not chunk:
+            self._stop_reading()
+            reply.set_exception(EOFError("the query worker exited"))
+            return
+        buffer = self._buffer
+        buffer += chunk
+        if len(buffer) >= REPLY_HEADER and len(buffer) >= reply_size(buffer):
+            self._stop_reading()
+            reply.set_result(decode_reply(buffer))
+
+    def _stop_reading(self) -> None:
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError, ValueError, OSError):
+                self._loop.remove_reader(self._out)
+            self._loop = None
+
+    async def ran_out_of_memory(self) -> bool:
+        """Whether the process ended as the engine ends on a failed allocation (SIGABRT)."""
+        for _ in range(500):
+            code = self.process.poll()
+            if code is not None:
+                return code == -signal.SIGABRT
+            await asyncio.sleep(0.01)
+        return False
 
     def kill(self) -> None:
+        self._stop_reading()
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -116,8 +167,15 @@ class Worker:
                 stream.close()
 
 
+#: A job frame shorter than this goes out in one ``write`` (the pipe takes it whole); a longer one is
+#: written in full by the buffered stream.
+_ONE_WRITE = 65_536
+_READ_SIZE = 1 << 20
+
+
 class WorkerPool:
-    """``size`` workers; ``run`` awaits a result without blocking the event loop."""
+    """``size`` workers; ``run`` awaits a result on the event loop: an idle worker, the job written to its
+    pipe, the reply read by the loop when it arrives. A job that waits for a worker waits on a future."""
 
     def __init__(
         self,
@@ -136,17 +194,17 @@ class WorkerPool:
         self.isolated = False
         self.start_timeout = start_timeout
         self.version = 0
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: deque[Worker] = deque()
+        self._waiters: deque[asyncio.Future[Worker]] = deque()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self._executor = ThreadPoolExecutor(max_workers=size * 4 + 4, thread_name_prefix="clusterkg-query")
 
     def start(self) -> None:
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             worker.wait_ready(self.start_timeout)
-            self._idle.put(worker)
+            self._idle.append(worker)
         self.isolated = all(worker.isolated for worker in workers)
 
     def _spawn(self) -> Worker:
@@ -156,7 +214,7 @@ class WorkerPool:
         return worker
 
     def _replace(self, worker: Worker) -> None:
-        """Kill a worker and start another in the background."""
+        """Kill a worker and start another in the background (a thread: it waits for the new one to start)."""
         worker.kill()
         with self._lock:
             self._all.discard(worker)
@@ -177,33 +235,69 @@ class WorkerPool:
         elif self._closed:
             worker.kill()
         else:
-            self._idle.put(worker)
+            self._release(worker)  # to a job waiting in its loop, or idle
+
+    async def _acquire(self, seconds: float) -> Worker:
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, max(seconds, 0.0))
+        except TimeoutError:
+            raise timeout_error(seconds) from None
+
+    def _release(self, worker: Worker) -> None:
+        """Hand a worker to the oldest job waiting for one (in that job's loop), or make it idle."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    break
+            else:
+                self._idle.append(worker)
+                return
+        loop = waiter.get_loop()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._hand_over(waiter, worker)
+        else:
+            try:
+                loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+            except RuntimeError:  # that loop has ended
+                self._release(worker)
+
+    def _hand_over(self, waiter: asyncio.Future[Worker], worker: Worker) -> None:
+        if waiter.done():  # it stopped waiting meanwhile
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
     async def run(self, job: QueryJob) -> QueryResult:
         deadline = time.monotonic() + job.timeout
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.run_blocking, job, deadline)
-
-    def run_blocking(self, job: QueryJob, deadline: float) -> QueryResult:
+        worker = await self._acquire(job.timeout)
         try:
-            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-        except queue.Empty:
-            raise timeout_error(job.timeout) from None
-        try:
-            reply = worker.call(self.version, job, deadline)
+            reply = await worker.call(encode_job(self.version, job), deadline - time.monotonic())
         except TimeoutError:
             self._replace(worker)
             raise timeout_error(job.timeout) from None
         except (EOFError, OSError):
-            out_of_memory = self.memory is not None and worker.ran_out_of_memory()
+            out_of_memory = self.memory is not None and await worker.ran_out_of_memory()
             self._replace(worker)
             if out_of_memory:
                 raise memory_error(self.memory or 0) from None
             raise QueryFailed("The query worker stopped while evaluating the query.") from None
-        if reply[0] == "memory":
+        except BaseException:  # cancelled mid-query: the worker's state is unknown
+            self._replace(worker)
+            raise
+        if reply.kind == MEMORY:
             self._replace(worker)
             raise memory_error(self.memory or 0)
-        self._idle.put(worker)
+        self._release(worker)
         return _unpack(reply)
 
     def close(self) -> None:
@@ -213,18 +307,16 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _unpack(reply: tuple[str, Any]) -> QueryResult:
-    kind, value = reply
-    if kind == "ok":
-        assert isinstance(value, QueryResult)
-        return value
-    if kind == "syntax":
-        raise QuerySyntaxError.from_parser_message(str(value))
-    if kind == "service":
+def _unpack(reply: Reply) -> QueryResult:
+    if reply.kind == OK:
+        return QueryResult(reply.body, reply.result_format, reply.rows, reply.flag)
+    message = reply.body.decode("utf-8", "replace")
+    if reply.kind == SYNTAX:
+        raise QuerySyntaxError.from_parser_message(message)
+    if reply.kind == SERVICE:
         raise ServiceForbidden(
-            f"The query tried to call a SERVICE endpoint, and this query may call none: {value}", target=None
+            f"The query tried to call a SERVICE endpoint, and this query may call none: {message}", target=None
         )
-    raise QueryFailed(f"The query failed: {value}")
+    raise QueryFailed(f"The query failed: {message}")
