@@ -284,7 +284,7 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeResult:
     startup = measure_startup(work / "ours", work / "logs", args.startups, HTTP_WORKERS)
     startup_single = measure_startup(work / "ours", work / "logs", args.startups, 1)
     log(f"{size}: start-up {startup} s ({HTTP_WORKERS} HTTP processes), {startup_single} s (one)")
-    cells = sparql_cells() + stream_cells() + canned_cells()
+    cells = [c for c in sparql_cells() + stream_cells() + canned_cells() if not args.only or c.kind in args.only]
     result = SizeResult(size, quads, load, startup, cells, load_average=list(os.getloadavg()))
     result.startup_single_s = startup_single
     servers = start_servers(size, work, nquads, args)
@@ -389,6 +389,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rdflib-rounds", type=int, default=1, help="rounds for rdflib-endpoint (it is slow)")
     parser.add_argument("--rdflib-max", default="1M", help="largest size rdflib-endpoint is loaded with")
     parser.add_argument("--no-uncached", dest="uncached", action="store_false", help="skip ours with the cache off")
+    parser.add_argument(
+        "--only",
+        type=lambda text: {kind.strip() for kind in text.split(",") if kind.strip()},
+        default=set(),
+        help="run only these kinds of query (e.g. lookup-stream,aggregate-stream: the uncached streams)",
+    )
     parser.add_argument("--startups", type=int, default=3, help="start-ups timed per size")
     parser.add_argument("--validation", default="1M", help="size at which validation latency is measured")
     parser.add_argument("--validation-runs", type=int, default=30)
