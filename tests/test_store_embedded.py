@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from clusterkg.sources import Resources
 from clusterkg.store.base import QueryJob, Store
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore
+from clusterkg.store.worker_main import encode_job, read_job
 from conftest import FIXTURE_TRIPLES
 
 FIXTURE_GRAPHS = {GRAPH + "ontology/test", GRAPH + "data/alpha", GRAPH + "data/sub/beta"}
@@ -188,7 +190,7 @@ def test_a_query_past_the_memory_cap_is_stopped_and_the_pool_recovers(tmp_path: 
 
 
 def test_worker_overhead_is_small(store: EmbeddedStore) -> None:
-    """A trivial query through the pool (pipe + pickle + process hop) costs well under 5 ms."""
+    """A trivial query through the pool (two pipe writes and the process hop) costs well under 5 ms."""
 
     async def scenario() -> float:
         await store.query(QueryJob("ASK {}", "json"))
@@ -198,6 +200,38 @@ def test_worker_overhead_is_small(store: EmbeddedStore) -> None:
         return (time.perf_counter() - started) / 100
 
     assert asyncio.run(scenario()) < 0.005
+
+
+def test_a_job_crosses_the_pipe_whole() -> None:
+    """Jobs are bytes on the pipe: text the engine may see (NUL, lone surrogates, non-ASCII) and the
+    dataset come out as they went in."""
+    job = QueryJob('SELECT ("a\x00é\udc80" AS ?x) {}', "csv", ("urn:g:1", "urn:g:2"), ("urn:n:1",), max_rows=7)
+    stream = io.BytesIO(encode_job(42, job) + encode_job(-1, QueryJob("ASK {}", "json")))
+    assert read_job(stream) == (42, QueryJob(job.query, "csv", job.default_graphs, job.named_graphs, max_rows=7))
+    assert read_job(stream) == (-1, QueryJob("ASK {}", "json"))
+    assert read_job(stream) is None
+
+
+def test_more_queries_than_workers_all_answer_in_turn(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+
+    async def scenario() -> list[int]:
+        jobs = [QueryJob(f"SELECT * {{ ?s ?p ?o }} LIMIT {n}", "json") for n in range(1, 21)]
+        answers = await asyncio.gather(*(store.query(job) for job in jobs))
+        return [answer.count for answer in answers]
+
+    assert asyncio.run(scenario()) == list(range(1, 21))
+
+
+def test_a_query_cancelled_while_evaluating_leaves_a_working_pool(store: EmbeddedStore, sources: Path) -> None:
+    build(store, Resources(sources))
+    async def scenario() -> bool:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(store.query(QueryJob(ENDLESS, "json", timeout=30.0)), 0.5)
+        answer = await store.query(QueryJob("ASK {}", "json", timeout=30.0))
+        return bool(json.loads(answer.body)["boolean"])
+
+    assert asyncio.run(scenario()) is True
 
 
 def test_row_limit_truncates(store: EmbeddedStore, sources: Path) -> None:

@@ -12,9 +12,9 @@ With a memory cap (``CLUSTERKG_QUERY_MEMORY``) a worker's address space is limit
 stops the worker (the engine aborts on a failed allocation), the pool answers 503 ``query_memory`` naming the
 limit and starts a fresh worker.
 
-Overhead: a trivial query (``ASK {}``) costs about 0.5 ms more through a worker than evaluated in-process
-(0.4-0.6 ms measured: thread hand-off, pickle, two pipe writes, select) on the 2-core development
-machine (see ``tests/test_store_embedded.py::test_worker_overhead_is_small``).
+Overhead: a trivial query (``ASK {}``) costs two pipe writes and two wake-ups of the event loop more than
+evaluated in-process; no thread is involved, so the HTTP process spends no time handing jobs to threads
+(see ``tests/test_store_embedded.py::test_worker_overhead_is_small`` and ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -74,8 +74,20 @@ def memory_error(limit: int) -> QueryMemory:
 _WORKER_ENV = {"PYTHONUNBUFFERED": "1", "RUST_BACKTRACE": "0", "MALLOC_ARENA_MAX": "2"}
 
 
+class Pending:
+    """A job waiting for, or being evaluated by, a worker; ``reply`` is resolved by the event loop."""
+
+    __slots__ = ("job", "reply", "worker")
+
+    def __init__(self, job: QueryJob) -> None:
+        self.job = job
+        self.reply: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self.worker: Worker | None = None
+
+
 class Worker:
-    """One worker process and its pipes: its replies are read by the event loop (``call``), no thread."""
+    """One worker process and its pipes: its replies are read by the event loop (``_on_readable``), no thread.
+    ``on_free`` is called (in the loop) when the worker has answered a job and can take the next."""
 
     def __init__(self, snapshots: Path, isolate: bool = False, memory: int | None = None) -> None:
         self.isolated = False
@@ -90,9 +102,10 @@ class Worker:
         self.stdin: IO[bytes] = self.process.stdin
         self.stdout: IO[bytes] = self.process.stdout
         self._out = self.stdout.fileno()
-        self._loop: asyncio.AbstractEventLoop | None = None  # the loop reading a reply, while one is awaited
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop reading the reply, while one is awaited
         self._buffer = bytearray()
-        self._reply: asyncio.Future[Reply] | None = None
+        self.current: Pending | None = None
+        self.on_free: Callable[[Worker], None] = lambda worker: None
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker to say it is ready, and whether it could leave the network."""
@@ -104,43 +117,50 @@ class Worker:
         self.isolated = reply.flag
         os.set_blocking(self._out, False)
 
-    async def call(self, frame: bytes, seconds: float) -> Reply:
-        """Send a job frame and await the reply; ``TimeoutError`` after ``seconds``, ``EOFError`` if the
-        worker ended."""
-        loop = asyncio.get_running_loop()
-        self._reply = loop.create_future()
+    def begin(self, pending: Pending, version: int) -> None:
+        """Write a job to the worker; its reply resolves ``pending.reply`` (in the loop that made it)."""
+        frame = encode_job(version, pending.job)
+        pending.worker, self.current = self, pending
         self._buffer.clear()
-        self._loop = loop
-        loop.add_reader(self._out, self._on_readable)
-        os.write(self.stdin.fileno(), frame) if len(frame) < _ONE_WRITE else self._write_all(frame)
-        try:
-            return await asyncio.wait_for(self._reply, max(seconds, 0.0))
-        finally:
+        loop = pending.reply.get_loop()
+        if self._loop is not loop:
             self._stop_reading()
-
-    def _write_all(self, frame: bytes) -> None:
-        self.stdin.write(frame)
-        self.stdin.flush()
+            loop.add_reader(self._out, self._on_readable)
+            self._loop = loop
+        try:
+            if len(frame) < _ONE_WRITE:
+                os.write(self.stdin.fileno(), frame)  # the pipe takes it whole
+            else:
+                self.stdin.write(frame)
+                self.stdin.flush()
+        except OSError:
+            self._finish(EOFError("the query worker exited"))
 
     def _on_readable(self) -> None:
-        reply = self._reply
         try:
             chunk = os.read(self._out, _READ_SIZE)
         except BlockingIOError:
             return
         except OSError:
             chunk = b""
-        if reply is None or reply.done():
-            return
         if not chunk:
             self._stop_reading()
-            reply.set_exception(EOFError("the query worker exited"))
+            self._finish(EOFError("the query worker exited"))
             return
         buffer = self._buffer
         buffer += chunk
         if len(buffer) >= REPLY_HEADER and len(buffer) >= reply_size(buffer):
-            self._stop_reading()
-            reply.set_result(decode_reply(buffer))
+            reply = decode_reply(buffer)
+            if reply.kind == MEMORY:
+                self._finish(reply)  # the pool replaces this worker
+            else:
+                pending, self.current = self.current, None
+                self.on_free(self)  # the next job is written before this answer is even read
+                _resolve(pending, reply)
+
+    def _finish(self, outcome: Reply | BaseException) -> None:
+        pending, self.current = self.current, None
+        _resolve(pending, outcome)
 
     def _stop_reading(self) -> None:
         if self._loop is not None:
@@ -159,12 +179,22 @@ class Worker:
 
     def kill(self) -> None:
         self._stop_reading()
+        self.on_free = lambda worker: None
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
         for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+
+
+def _resolve(pending: Pending | None, outcome: Reply | BaseException) -> None:
+    if pending is None or pending.reply.done():
+        return
+    if isinstance(outcome, BaseException):
+        pending.reply.set_exception(outcome)
+    else:
+        pending.reply.set_result(outcome)
 
 
 #: A job frame shorter than this goes out in one ``write`` (the pipe takes it whole); a longer one is
@@ -174,8 +204,9 @@ _READ_SIZE = 1 << 20
 
 
 class WorkerPool:
-    """``size`` workers; ``run`` awaits a result on the event loop: an idle worker, the job written to its
-    pipe, the reply read by the loop when it arrives. A job that waits for a worker waits on a future."""
+    """``size`` workers; ``run`` awaits a result on the event loop. A job goes to an idle worker at once, or
+    waits in a queue; a worker that answers takes the next queued job in the same callback, so it does
+    not wait for the answered request to be sent first."""
 
     def __init__(
         self,
@@ -195,7 +226,7 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.version = 0
         self._idle: deque[Worker] = deque()
-        self._waiters: deque[asyncio.Future[Worker]] = deque()
+        self._queue: deque[Pending] = deque()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -204,6 +235,7 @@ class WorkerPool:
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             worker.wait_ready(self.start_timeout)
+            worker.on_free = self._on_free
             self._idle.append(worker)
         self.isolated = all(worker.isolated for worker in workers)
 
@@ -235,69 +267,68 @@ class WorkerPool:
         elif self._closed:
             worker.kill()
         else:
-            self._release(worker)  # to a job waiting in its loop, or idle
+            worker.on_free = self._on_free
+            self._free_from_thread(worker)
 
-    async def _acquire(self, seconds: float) -> Worker:
+    def _free_from_thread(self, worker: Worker) -> None:
+        """Give a new worker to the loop of the oldest queued job, or make it idle (the lock makes the check
+        and the act one step against ``_dispatch``)."""
         with self._lock:
-            if self._idle:
-                return self._idle.popleft()
-            waiter: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
+            if not self._queue:
+                self._idle.append(worker)
+                return
+            loop = self._queue[0].reply.get_loop()
         try:
-            return await asyncio.wait_for(waiter, max(seconds, 0.0))
-        except TimeoutError:
-            raise timeout_error(seconds) from None
+            loop.call_soon_threadsafe(self._on_free, worker)
+        except RuntimeError:  # that loop has ended
+            with self._lock:
+                self._idle.append(worker)
 
-    def _release(self, worker: Worker) -> None:
-        """Hand a worker to the oldest job waiting for one (in that job's loop), or make it idle."""
+    def _on_free(self, worker: Worker) -> None:
+        """(In the loop.) The worker takes the oldest queued job still waiting, or becomes idle."""
         with self._lock:
-            while self._waiters:
-                waiter = self._waiters.popleft()
-                if not waiter.done():
+            while self._queue:
+                pending = self._queue.popleft()
+                if not pending.reply.done():
                     break
             else:
                 self._idle.append(worker)
                 return
-        loop = waiter.get_loop()
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._hand_over(waiter, worker)
-        else:
-            try:
-                loop.call_soon_threadsafe(self._hand_over, waiter, worker)
-            except RuntimeError:  # that loop has ended
-                self._release(worker)
+        worker.begin(pending, self.version)
 
-    def _hand_over(self, waiter: asyncio.Future[Worker], worker: Worker) -> None:
-        if waiter.done():  # it stopped waiting meanwhile
-            self._release(worker)
-        else:
-            waiter.set_result(worker)
+    def _dispatch(self, pending: Pending) -> None:
+        with self._lock:
+            if not self._idle:
+                self._queue.append(pending)
+                return
+            worker = self._idle.popleft()
+        worker.begin(pending, self.version)
 
     async def run(self, job: QueryJob) -> QueryResult:
-        deadline = time.monotonic() + job.timeout
-        worker = await self._acquire(job.timeout)
+        pending = Pending(job)
+        self._dispatch(pending)
         try:
-            reply = await worker.call(encode_job(self.version, job), deadline - time.monotonic())
+            reply = await asyncio.wait_for(pending.reply, max(job.timeout, 0.0))
         except TimeoutError:
-            self._replace(worker)
+            if pending.worker is not None:  # evaluating: stop it
+                self._replace(pending.worker)
             raise timeout_error(job.timeout) from None
         except (EOFError, OSError):
+            worker = pending.worker
+            assert worker is not None
             out_of_memory = self.memory is not None and await worker.ran_out_of_memory()
             self._replace(worker)
             if out_of_memory:
                 raise memory_error(self.memory or 0) from None
             raise QueryFailed("The query worker stopped while evaluating the query.") from None
-        except BaseException:  # cancelled mid-query: the worker's state is unknown
-            self._replace(worker)
+        except BaseException:  # cancelled: a worker still evaluating the job is in an unknown state
+            if pending.worker is not None and pending.worker.current is pending:
+                self._replace(pending.worker)
             raise
         if reply.kind == MEMORY:
-            self._replace(worker)
+            assert pending.worker is not None
+            self._replace(pending.worker)
             raise memory_error(self.memory or 0)
-        self._release(worker)
         return _unpack(reply)
 
     def close(self) -> None:
