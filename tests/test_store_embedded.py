@@ -225,6 +225,7 @@ def test_more_queries_than_workers_all_answer_in_turn(store: EmbeddedStore, sour
 
 def test_a_query_cancelled_while_evaluating_leaves_a_working_pool(store: EmbeddedStore, sources: Path) -> None:
     build(store, Resources(sources))
+
     async def scenario() -> bool:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(store.query(QueryJob(ENDLESS, "json", timeout=30.0)), 0.5)
