@@ -208,6 +208,12 @@ class StoreError(ClusterKGError):
     status = 502
 
 
+class RemoteMisconfigured(StoreError):
+    """The remote SPARQL server is not set up as the service needs (its default graph is not the union)."""
+
+    code = "remote_misconfigured"
+
+
 class StoreLocked(ClusterKGError):
     code = "store_locked"
     status = 409
