@@ -60,7 +60,7 @@ def read_results(body: bytes) -> QuerySolutions | QueryBoolean | None:
         return None
 
 
-def rows(solutions: QuerySolutions) -> tuple[list[str], list[tuple[Any, ...]]]:
+def rows(solutions: QuerySolutions) -> tuple[list[str], list[Any]]:
     variables = [variable.value for variable in solutions.variables]
     return variables, [tuple(normalise(term) for term in solution) for solution in solutions]
 

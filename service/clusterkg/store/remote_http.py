@@ -49,9 +49,12 @@ def failure(operation: str, graph: str | None, status: int | None, body: bytes) 
     """
     where = f" of graph <{graph}>" if graph else ""
     answered = f"answered {status}" if status is not None else "failed"
-    message = server_message(body)
+    message = server_message(body) or "(no message)"
+    if status in (401, 403):
+        message += " (the server wants credentials with the right to do this: --user and --password, or "
+        message += "CLUSTERKG_SPARQL_USER and CLUSTERKG_SPARQL_PASSWORD)"
     return StoreError(
-        f"The SPARQL server {answered} to the {operation}{where}: {message or '(no message)'}",
+        f"The SPARQL server {answered} to the {operation}{where}: {message}",
         operation=operation,
         graph=graph,
         server_status=status,
