@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import QuerySolutions, RdfFormat, Triple, parse, serialize
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, Triple, parse, serialize
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
 from ..errors import QueryFailed, QuerySyntaxError, QueryTimeout, RemoteMisconfigured, StoreError, StoreUnavailable
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
-from .remote_answers import capped_by_server, read_results, serialise_remote
+from .remote_answers import Solutions, capped_by_server, read_results, serialise_remote
 from .remote_http import Http
 from .skolem import skolemise
 from .workers import timeout_error
@@ -34,7 +34,7 @@ JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 UPDATE_TIMEOUT = 300.0
 GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"  # Virtuoso answers nothing to GRAPH ?g { }
-UNION_PROBE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && isIRI(?o)) } LIMIT 1"
+UNION_PROBE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 
 log = logging.getLogger("clusterkg.store")
 
@@ -46,14 +46,16 @@ def default_update_endpoint(endpoint: str) -> str:
     return endpoint
 
 
-def check_syntax(query: str) -> None:
-    """Parse with pyoxigraph on an empty in-memory store (evaluation is lazy or trivial there)."""
+def check_syntax(query: str) -> str | None:
+    """Parse with pyoxigraph on an empty in-memory store (evaluation is lazy or trivial there); the media
+    type to ask the server for (SPARQL JSON for SELECT and ASK, N-Triples for a graph), ``None`` if unknown."""
     try:
-        OxStore().query(query)
+        answer = OxStore().query(query)
     except SyntaxError as error:
         raise QuerySyntaxError.from_parser_message(str(error)) from None
     except OSError:
-        pass  # an allowed SERVICE that cannot be reached from here: the server will tell
+        return None  # an allowed SERVICE that cannot be reached from here: the server will tell
+    return JSON_RESULTS if isinstance(answer, QuerySolutions | QueryBoolean) else NTRIPLES
 
 
 def ntriples(triples: Iterable[Triple]) -> str:
@@ -118,8 +120,8 @@ class RemoteStore:
         if not); a server that cannot be reached yet is left to the health check."""
         try:
             self.check_union_default_graph()
-        except StoreUnavailable as error:
-            log.warning("%s", error.message)
+        except (StoreUnavailable, QueryTimeout) as error:
+            log.warning("the union default graph could not be checked: %s", error.message)
 
     def close(self) -> None:
         """Nothing to close: each request is its own HTTP exchange."""
@@ -145,12 +147,16 @@ class RemoteStore:
         response = self.http.query(self.endpoint, form, accept, timeout)
         return response.body, capped_by_server(response.headers)
 
-    def _answer_capped(self, query: str, job: QueryJob | None, timeout: float) -> tuple[Any, bool]:
-        """Ask for SPARQL JSON; if the answer turns out to be a graph, ask again for N-Triples."""
-        body, capped = self._fetch(query, f"{JSON_RESULTS}, {NTRIPLES};q=0.5", timeout, job)
-        results = read_results(body)
-        if results is not None:
-            return results, capped
+    def _answer_capped(
+        self, query: str, job: QueryJob | None, timeout: float, media_type: str | None = JSON_RESULTS
+    ) -> tuple[Any, bool]:
+        """Ask for the media type of the query's form (Virtuoso answers a CONSTRUCT asked for SPARQL JSON in
+        a JSON of its own); when the form is unknown, SPARQL JSON first, then N-Triples."""
+        if media_type != NTRIPLES:
+            body, capped = self._fetch(query, f"{JSON_RESULTS}, {NTRIPLES};q=0.5", timeout, job)
+            results = read_results(body)
+            if results is not None:
+                return results, capped
         body, capped = self._fetch(query, NTRIPLES, timeout, job)
         try:
             return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)], capped
@@ -161,9 +167,9 @@ class RemoteStore:
         return self._answer_capped(query, job, timeout)[0]
 
     def query_sync(self, job: QueryJob) -> QueryResult:
-        check_syntax(job.query)
+        media_type = check_syntax(job.query)
         try:
-            answer, capped = self._answer_capped(job.query, job, job.timeout)
+            answer, capped = self._answer_capped(job.query, job, job.timeout, media_type)
         except QueryTimeout:
             raise timeout_error(job.timeout) from None
         return serialise_remote(answer, job.result_format, job.max_rows, capped)
@@ -176,7 +182,7 @@ class RemoteStore:
 
     def select(self, query: str) -> list[list[Any]]:
         answer = self._answer(query, None, self.timeout)
-        if not isinstance(answer, QuerySolutions):
+        if not isinstance(answer, Solutions):
             raise QueryFailed("Expected a SELECT answer from the SPARQL server.")
         return [list(row) for row in answer]
 

@@ -16,10 +16,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, Triple, parse_query_results
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, Triple, parse_query_results
 
 from ..formats import Kind
 from .base import QueryResult
@@ -52,23 +53,33 @@ def capped_by_server(headers: Mapping[str, str]) -> bool:
     return any(name.lower() in ROW_CAP_HEADERS for name in headers)
 
 
-def read_results(body: bytes) -> QuerySolutions | QueryBoolean | None:
-    """SPARQL JSON results, or ``None`` if the body is something else (a graph)."""
+@dataclass(frozen=True)
+class Solutions:
+    """A SELECT answer read whole (pyoxigraph's parser is lazy: a bad binding surfaces while reading)."""
+
+    variables: list[str]
+    rows: list[Any]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
+def read_results(body: bytes) -> Solutions | QueryBoolean | None:
+    """SPARQL JSON results, normalised, or ``None`` if the body is something else (a graph)."""
     try:
-        return parse_query_results(body, format=QueryResultsFormat.JSON)
+        parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
+        if isinstance(parsed, QueryBoolean):
+            return parsed
+        variables = [variable.value for variable in parsed.variables]
+        return Solutions(variables, [tuple(normalise(term) for term in solution) for solution in parsed])
     except (SyntaxError, ValueError):
         return None
 
 
-def rows(solutions: QuerySolutions) -> tuple[list[str], list[Any]]:
-    variables = [variable.value for variable in solutions.variables]
-    return variables, [tuple(normalise(term) for term in solution) for solution in solutions]
-
-
 def serialise_remote(answer: Any, fmt_name: str, max_rows: int, capped: bool) -> QueryResult:
     """Write a normalised remote answer in the wanted format; ``capped`` marks it truncated."""
-    if isinstance(answer, QuerySolutions):
-        variables, table = rows(answer)
+    if isinstance(answer, Solutions):
+        variables, table = answer.variables, answer.rows
         fmt = in_kind(fmt_name, Kind.RESULTS)
         head = table[:max_rows]
         truncated = capped or len(table) > max_rows

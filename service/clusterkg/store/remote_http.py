@@ -92,7 +92,8 @@ class Http:
             with self.opener.open(request, timeout=timeout) as response:
                 return Response(response.read(), dict(response.headers.items()))
         except urllib.error.HTTPError as error:
-            body = error.read() if error.fp is not None else b""
+            with error:
+                body = error.read() if error.fp is not None else b""
             raise _refused(operation, graph, error.code, body) from None
         except TimeoutError:
             raise QueryTimeout(f"The SPARQL server did not answer the {operation} within {timeout:g} s.") from None
