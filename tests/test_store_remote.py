@@ -83,12 +83,14 @@ def test_a_refused_update_is_reported_shortly_with_operation_graph_and_server_me
     assert caught.value.extra["graph"] == GRAPH
 
 
-def test_a_graph_is_loaded_in_batches_with_blank_nodes_skolemised(server: type[Recorder]) -> None:
-    store_for(server, batch=500).replace_graph(SourceRecord(GRAPH, "data/ttl/sample.ttl", "ab" * 32), ntriples(1200))
-    inserts = [text for text in server.updates if text.startswith("INSERT DATA")]
-    assert len(inserts) == 3  # 500 + 500 + 200 triples
-    assert all("_:" not in text for text in inserts)
-    assert GENID in inserts[0]
+def test_a_graph_is_loaded_in_batches_with_each_blank_node_whole(server: type[Recorder]) -> None:
+    text = ntriples(1200) + "".join(f'_:b{i} <http://example.org/q> "{i}" .\n' for i in range(1200))
+    store_for(server, batch=500).replace_graph(SourceRecord(GRAPH, "data/ttl/sample.ttl", "ab" * 32), text)
+    inserts = [text for text in server.updates if text.startswith("INSERT {")]
+    assert len(inserts) == 5  # 250 blank nodes of two triples each per batch
+    for i in (0, 499, 1199):  # both triples of a blank node in the same batch
+        assert sum(f"<http://example.org/s{i}> " in batch and f'> "{i}" .' in batch for batch in inserts) == 1
+    assert all(batch.endswith("WHERE {}") for batch in inserts)
     assert "DROP SILENT GRAPH" in server.updates[0] and server.updates[-1].count(GRAPH) >= 1
 
 

@@ -237,7 +237,7 @@ def import_remote(
     store.update(updates.import_started(graph.value, started), graph=graph.value, operation="import start")
     scope = hashlib.sha256(f"{graph.value} {started}".encode()).hexdigest()[:16]
     try:
-        store.insert(graph.value, (quad.triple for quad in parse(input=stream, format=fmt)), scope=scope)
+        store.insert(graph.value, (quad.triple for quad in parse(input=stream, format=fmt)), scope)
     except (SyntaxError, ValueError, OSError, EOFError) as error:
         store.drop_graph(graph.value)  # with its pending record
         raise BadParameter(f"{source.name} could not be loaded, nothing was imported: {error}") from None

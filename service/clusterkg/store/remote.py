@@ -4,8 +4,8 @@ Queries are checked locally with pyoxigraph's parser first, so a syntax error is
 whatever the server says. Answers are fetched as SPARQL JSON (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE),
 read as the embedded store's (``remote_answers.py``: result quirks, booleans, row caps) and written in the
 wanted format with the same code as the embedded store, so both give the same bytes and the same row limit.
-Writes skolemise blank nodes (``skolem.py``) and go in batches of ``sparql_batch_triples`` triples, so no
-update is larger than a server accepts. The server must treat its default graph as the union of all named
+Writes go in batches of ``sparql_batch_triples`` triples, so no update is larger than a server accepts; a
+blank node stays whole within one batch of a build (and is skolemised in a streamed import, ``skolem.py``). The server must treat its default graph as the union of all named
 graphs (Oxigraph: ``oxigraph serve --union-default-graph``); :meth:`RemoteStore.start` checks it.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, QueryBoolean, QuerySolutions, RdfFormat, Triple, parse, serialize
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
@@ -60,6 +60,50 @@ def check_syntax(query: str) -> str | None:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     return (serialize(list(triples), format=RdfFormat.N_TRIPLES) or b"").decode()
+
+
+def insert_text(graph: str, triples: list[Triple]) -> str:
+    """``INSERT DATA``, or, when blank nodes are among the triples, the same template with an empty
+    ``WHERE`` (Virtuoso refuses blank nodes in ``INSERT DATA``; a template may hold them anywhere)."""
+    body = f"GRAPH <{graph}> {{\n{ntriples(triples)}}}"
+    if any(isinstance(term, BlankNode) for triple in triples for term in (triple.subject, triple.object)):
+        return f"INSERT {{ {body} }} WHERE {{}}"
+    return f"INSERT DATA {{ {body} }}"
+
+
+def component_batches(triples: list[Triple], size: int) -> Iterator[list[Triple]]:
+    """Batches of about ``size`` triples in which the triples that share a blank node stay together.
+
+    >>> from pyoxigraph import BlankNode, NamedNode
+    >>> p = NamedNode("http://example.org/p")
+    >>> triples = [Triple(p, p, BlankNode("a")), Triple(p, p, p), Triple(BlankNode("a"), p, p)]
+    >>> [len(batch) for batch in component_batches(triples, 1)]
+    [2, 1]
+    """
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            label = parent[label]
+        return label
+
+    for triple in triples:
+        labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, BlankNode)]
+        for label in labels[1:]:
+            parent[root(label)] = root(labels[0])
+    groups: dict[str | None, list[Triple]] = {}
+    for triple in triples:
+        node = next((t for t in (triple.subject, triple.object) if isinstance(t, BlankNode)), None)
+        groups.setdefault(root(node.value) if node else None, []).append(triple)
+    loose = groups.pop(None, [])
+    batch: list[Triple] = []
+    for group in [*groups.values(), *([t] for t in loose)]:
+        if batch and len(batch) + len(group) > size:
+            yield batch
+            batch = []
+        batch += group
+    if batch:
+        yield batch
 
 
 def batches(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
@@ -201,26 +245,25 @@ class RemoteStore:
 
     def replace_graph(self, record: SourceRecord, ntriples_text: str) -> None:
         """Forget the record, replace the graph batch by batch, then write the record: a build interrupted
-        between the two leaves a graph without its record, which the next build loads again."""
-        triples = skolemise(
-            (quad.triple for quad in parse(ntriples_text, format=RdfFormat.N_TRIPLES)), record.sha256[:16]
-        )
+        between the two leaves a graph without its record, which the next build loads again. A blank node
+        and every triple it reaches go in one batch, so it stays one blank node on the server."""
+        triples = [quad.triple for quad in parse(ntriples_text, format=RdfFormat.N_TRIPLES)]
         if self.gsp_endpoint:
             self.update(updates.forget_record(record.graph), graph=record.graph)
             self._put_graph(record.graph, ntriples(triples))
         else:
             first = f"{updates.forget_record(record.graph)} ;\nDROP SILENT GRAPH <{record.graph}>"
             self.update(first, graph=record.graph, operation="drop")
-            self.insert(record.graph, triples)
+            for batch in component_batches(triples, self.batch_triples):
+                self.update(insert_text(record.graph, batch), graph=record.graph, operation="insert")
         self.update(updates.write_record(record), graph=record.graph, operation="manifest update")
 
-    def insert(self, graph: str, triples: Iterable[Triple], scope: str | None = None) -> int:
-        """Add ``triples`` (blank nodes skolemised within ``scope`` when given) to ``graph``, one
-        ``INSERT DATA`` per batch; the number of triples sent."""
+    def insert(self, graph: str, triples: Iterable[Triple], scope: str) -> int:
+        """Add a stream of ``triples`` to ``graph``, one update per batch, blank nodes skolemised within
+        ``scope`` (a stream cannot be cut at blank-node boundaries); the number of triples sent."""
         sent = 0
         for batch in batches(triples, self.batch_triples):
-            chunk = skolemise(batch, scope) if scope is not None else batch
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(chunk)}}} }}", graph=graph, operation="insert")
+            self.update(insert_text(graph, skolemise(batch, scope)), graph=graph, operation="insert")
             sent += len(batch)
         return sent
 
@@ -238,8 +281,8 @@ class RemoteStore:
 
     def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
         """One conditional update (atomic on the server), then the server's own answer whether it wrote."""
-        scope = graph.rstrip("/").rsplit("/", 1)[-1]
-        self.update(updates.insert_case(graph, skolemise(triples, scope), new), graph=graph, operation="case write")
+        text = updates.insert_case(graph, triples, new) if new else insert_text(graph, list(triples))
+        self.update(text, graph=graph, operation="case write")
         return bool(self._answer(updates.graph_exists(graph), None, self.timeout))
 
     def _put_graph(self, graph: str, text: str) -> None:

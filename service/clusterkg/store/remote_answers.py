@@ -4,7 +4,8 @@
   binding type of the 2005 draft (Virtuoso still writes it) as a literal with its datatype.
 - **Booleans:** Virtuoso stores ``xsd:boolean`` as a number and answers ``"1"``/``"0"``; they are given
   back in canonical form, ``"true"``/``"false"``.
-- **Blank nodes:** the Skolem IRIs the remote store writes (``skolem.py``) become blank nodes again.
+- **Blank nodes:** the Skolem IRIs of streamed imports (``skolem.py``) become blank nodes again; Virtuoso's
+  ``nodeID://b10000`` blank nodes get a label a blank node can have.
 - **Silent row caps:** Virtuoso cuts an answer at ``ResultSetMaxRows`` (10 000 by default) without an
   error, saying so only in its ``X-SPARQL-MaxRows`` header; an answer that arrives with it is written as
   truncated, as an answer cut by the service's own row limit is.
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,8 @@ from .skolem import is_skolem, unskolemise, unskolemise_triple
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 ROW_CAP_HEADERS = ("x-sparql-maxrows",)
 _BOOLEANS = {"1": "true", "0": "false"}
+# Virtuoso names blank nodes ``nodeID://b10000``, which is no blank node label: ``virtuoso-b10000`` instead.
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
 def normalise(term: Any) -> Any:
@@ -66,6 +70,7 @@ class Solutions:
 
 def read_results(body: bytes) -> Solutions | QueryBoolean | None:
     """SPARQL JSON results, normalised, or ``None`` if the body is something else (a graph)."""
+    body = _VIRTUOSO_BNODE.sub(rb"\1virtuoso-", body)
     try:
         parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
         if isinstance(parsed, QueryBoolean):
