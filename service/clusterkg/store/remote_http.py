@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable
@@ -59,6 +60,20 @@ def failure(operation: str, graph: str | None, status: int | None, body: bytes) 
         graph=graph,
         server_status=status,
     )
+
+
+class _Digest(urllib.request.HTTPDigestAuthHandler):
+    """Closes the challenge's response before answering it (the standard handler leaves its socket open)."""
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        fp.close()
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
+class _Basic(urllib.request.HTTPBasicAuthHandler):
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        fp.close()
+        return super().http_error_401(req, fp, code, msg, headers)
 
 
 class Http:
