@@ -22,6 +22,7 @@ import pytest
 
 from canned_support import built_store, canonical_rows, catalogue, read_golden, run, table
 from clusterkg.canned.runner import CannedQueries
+from clusterkg.errors import StoreError
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.remote import RemoteStore
@@ -287,3 +288,12 @@ def test_load_and_unload_on_virtuoso(loaded: str, remote: RemoteStore, tmp_path:
     unloaded = clusterkg("unload", "--graph", graph, *write_options(loaded))
     assert unloaded.returncode == 0, unloaded.stderr
     assert graph not in remote.graph_names()
+
+
+def test_a_refused_update_names_the_operation_the_graph_and_the_server_message(remote: RemoteStore) -> None:
+    graph = "https://w3id.org/clusterkg/graph/import/broken"
+    with pytest.raises(StoreError) as caught:
+        remote.update("INSERT DATA { GRAPH <" + graph + "> { <x:a> <x:b> " + "'c' " * 50_000 + " } }", graph=graph)
+    message = caught.value.message
+    assert "answered 400 to the update of graph <" + graph + ">" in message
+    assert "Virtuoso" in message and len(message) < 600

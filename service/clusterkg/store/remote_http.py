@@ -103,18 +103,20 @@ class Http:
         timeout: float = 30.0,
     ) -> Response:
         request = urllib.request.Request(url, data=data, headers=dict(headers or {}), method=method)  # noqa: S310
+        refused: tuple[int, bytes] | None = None
         try:
             with self.opener.open(request, timeout=timeout) as response:
                 return Response(response.read(), dict(response.headers.items()))
         except urllib.error.HTTPError as error:
             with error:
-                body = error.read() if error.fp is not None else b""
-            raise _refused(operation, graph, error.code, body) from None
+                refused = error.code, error.read() if error.fp is not None else b""
         except TimeoutError:
             raise QueryTimeout(f"The SPARQL server did not answer the {operation} within {timeout:g} s.") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise StoreUnavailable(f"Cannot reach the SPARQL server at {self.endpoint}: {reason}") from None
+        # Raised outside the handler, so the error keeps no reference to the HTTP exchange (nor its socket).
+        raise _refused(operation, graph, *refused)
 
     def query(self, url: str, form: list[tuple[str, str]], accept: str, timeout: float) -> Response:
         """A SPARQL Protocol query, POSTed as a form (``query``, ``default-graph-uri``, ``named-graph-uri``)."""
