@@ -184,13 +184,6 @@ class UnsupportedMediaType(ClusterKGError):
     status = 415
 
 
-class NotAvailable(ClusterKGError):
-    """The feature needs the embedded store (for example a dump) and the service runs on a remote one."""
-
-    code = "not_available"
-    status = 501
-
-
 class QueryTimeout(ClusterKGError):
     code = "query_timeout"
     status = 503
