@@ -7,8 +7,9 @@
 - **Blank nodes:** the Skolem IRIs of streamed imports (``skolem.py``) become blank nodes again; Virtuoso's
   ``nodeID://b10000`` blank nodes get a label a blank node can have.
 - **Silent row caps:** Virtuoso cuts an answer at ``ResultSetMaxRows`` (10 000 by default) without an
-  error, saying so only in its ``X-SPARQL-MaxRows`` header; an answer that arrives with it is written as
-  truncated, as an answer cut by the service's own row limit is.
+  error, saying so only in its ``X-SPARQL-MaxRows`` header, and returns what it has when
+  ``MaxQueryExecutionTime`` runs out (``X-SQL-State: S1TAT``); such an answer is written as truncated, as an
+  answer cut by the service's own row limit is.
 
 >>> from pyoxigraph import Literal, NamedNode
 >>> normalise(Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
@@ -53,8 +54,14 @@ def normalise_triple(triple: Triple) -> Triple:
 
 
 def capped_by_server(headers: Mapping[str, str]) -> bool:
-    """Whether the server says it cut the answer at its own row cap."""
-    return any(name.lower() in ROW_CAP_HEADERS for name in headers)
+    """Whether the server says it cut the answer: at its row cap, or at its time limit (Virtuoso's
+    "anytime" answers, ``X-SQL-State: S1TAT``).
+
+    >>> capped_by_server({"X-SQL-State": "S1TAT"}), capped_by_server({"Content-Type": "text/csv"})
+    (True, False)
+    """
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return any(name in lowered for name in ROW_CAP_HEADERS) or lowered.get("x-sql-state") == "S1TAT"
 
 
 @dataclass(frozen=True)
