@@ -3,6 +3,7 @@ answers read as the embedded store's."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import threading
@@ -125,3 +126,41 @@ def test_skolemising_and_back_keeps_the_shape() -> None:
     assert isinstance(skolemised.subject, NamedNode) and skolemised.subject.value.startswith(GENID)
     assert unskolemise(skolemised.subject) == BlankNode("clusterkg-scope-n1")
     assert unskolemise(NamedNode("http://example.org/other")) == NamedNode("http://example.org/other")
+
+
+class BasicOnly(http.server.BaseHTTPRequestHandler):
+    """Asks for HTTP Basic, and answers an empty SELECT to ``user``/``secret``."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Authorization") != "Basic " + base64.b64encode(b"user:secret").decode():
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": []}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("password", "works"), [("secret", True), ("wrong", False)])
+def test_credentials_are_sent_as_http_basic_when_the_server_asks_for_it(password: str, works: bool) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BasicOnly)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{httpd.server_address[1]}/sparql", user="user", password=password)
+        if works:
+            assert store.select("SELECT ?x WHERE { ?x ?p ?o }") == []
+        else:
+            with pytest.raises(StoreError, match="answered 401 to the query"):
+                store.select("SELECT ?x WHERE { ?x ?p ?o }")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
