@@ -44,7 +44,7 @@ VIRTUOSO_DIFFERS = {
     "scoping": "a FILTER inside OPTIONAL does not see the parameters bound by the outer VALUES block",
     "division": "integer / integer is an integer (49, not 49.7)",
     "compiler": "SP031 internal compiler error (ssg_print_rvr_fixed_val)",
-    "slow": "cut by its MaxQueryExecutionTime (5 s here): a partial answer",
+    "slow": "cut by its MaxQueryExecutionTime (10 s here): a partial answer",
     "other": "answers fewer rows (cause not analysed yet)",
 }
 DIFFERING = {
@@ -81,7 +81,7 @@ def private_ini(root: Path, sql_port: int, http_port: int) -> Path:
     text = INI.read_text(encoding="utf-8").replace("/var/lib/virtuoso-opensource-7/db", str(root))
     text = re.sub(r"(?m)^ServerPort(\s*)=\s*1111\b", f"ServerPort = 127.0.0.1:{sql_port}", text)
     text = re.sub(r"(?m)^ServerPort(\s*)=\s*8890\b", f"ServerPort = 127.0.0.1:{http_port}", text)
-    text = re.sub(r"(?m)^MaxQueryExecutionTime\s*=.*$", "MaxQueryExecutionTime = 5", text)
+    text = re.sub(r"(?m)^MaxQueryExecutionTime\s*=.*$", "MaxQueryExecutionTime = 10", text)
     path = root / "virtuoso.ini"
     path.write_text(text, encoding="utf-8")
     return path
