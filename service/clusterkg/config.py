@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     sparql_gsp_endpoint: str | None = Field(default=None, description="Remote Graph Store Protocol endpoint URL.")
     sparql_user: str | None = None
     sparql_password: str | None = None
+    sparql_batch_triples: int = Field(
+        default=500, gt=0, description="Triples per update request when loading a remote store."
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     query_timeout: float = Field(default=30.0, gt=0, description="Seconds a query may run.")

@@ -184,13 +184,6 @@ class UnsupportedMediaType(ClusterKGError):
     status = 415
 
 
-class NotAvailable(ClusterKGError):
-    """The feature needs the embedded store (for example a dump) and the service runs on a remote one."""
-
-    code = "not_available"
-    status = 501
-
-
 class QueryTimeout(ClusterKGError):
     code = "query_timeout"
     status = 503
@@ -213,6 +206,12 @@ class StoreError(ClusterKGError):
 
     code = "store_error"
     status = 502
+
+
+class RemoteMisconfigured(StoreError):
+    """The remote SPARQL server is not set up as the service needs (its default graph is not the union)."""
+
+    code = "remote_misconfigured"
 
 
 class StoreLocked(ClusterKGError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -130,3 +131,40 @@ def test_unreachable_endpoint_is_reported(tmp_path: Path) -> None:
 
 def test_environment_is_clean() -> None:
     assert "CLUSTERKG_SPARQL_ENDPOINT" not in os.environ
+
+
+def test_a_server_without_the_union_default_graph_is_refused_at_start(tmp_path: Path) -> None:
+    from conftest import VENV_BIN, stop, wait_for_http
+
+    port = free_port()
+    command = [str(VENV_BIN / "oxigraph"), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/query?query=ASK%7B%7D", process)
+        assert clusterkg("build", "--endpoint", base + "/query").returncode == 0
+        result = clusterkg("sparql", "ASK {}", "--endpoint", base + "/query")
+    finally:
+        stop(process)
+    assert result.returncode == 1
+    assert "remote_misconfigured" in result.stderr and "--union-default-graph" in result.stderr
+
+
+def test_dumps_of_the_remote_store_hold_every_quad(remote_service: Server, embedded_service: Server) -> None:
+    def lines(server: Server) -> int:
+        with urllib.request.urlopen(server.url + "/dump.nq", timeout=120) as response:
+            assert response.status == 200
+            return response.read().count(b"\n")
+
+    assert lines(remote_service) == lines(embedded_service)
+
+
+def test_load_and_unload_on_the_remote_server(loaded: str, tmp_path: Path) -> None:
+    graph = "https://w3id.org/clusterkg/graph/import/sample"
+    source = tmp_path / "sample.ttl"
+    source.write_text("<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n")
+    result = clusterkg("load", str(source), "--graph", graph, "--endpoint", loaded + "/query")
+    assert result.returncode == 0 and "loaded 2 triples" in result.stdout, result.stdout + result.stderr
+    assert graph in clusterkg("graphs", "--endpoint", loaded + "/query").stdout
+    assert clusterkg("unload", "--graph", graph, "--endpoint", loaded + "/query").returncode == 0
+    assert graph not in clusterkg("graphs", "--endpoint", loaded + "/query").stdout

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pyoxigraph import NamedNode, RdfFormat
 
+from ..config import Settings
 from ..dataset import imports as importer
 from ..dataset.dumps import dump_blocks
 from ..errors import BadParameter
@@ -18,7 +20,15 @@ from ..store import open_store
 from ..store.base import QueryJob
 from ..store.build import drop_unfinished_imports
 from ..store.embedded import EmbeddedStore
-from .options import data_dir_option, endpoint_option, make_settings, reports_errors
+from ..store.remote import RemoteStore
+from .options import (
+    data_dir_option,
+    endpoint_option,
+    make_settings,
+    remote_settings,
+    remote_write_options,
+    reports_errors,
+)
 
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
@@ -63,30 +73,61 @@ def dump(fmt: str, output: Path | None, data_dir: Path | None) -> None:
     "--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal)."
 )
 @data_dir_option
+@remote_write_options
 @reports_errors
-def load(
-    *, source: str, graph: str, fmt: str | None, replace: bool, progress: bool | None, data_dir: Path | None
-) -> None:
+def load(*, source: str, graph: str, fmt: str | None, replace: bool, progress: bool | None, **store: Any) -> None:
     """Import an RDF file or URL (Turtle, N-Triples, N-Quads, RDF/XML, JSON-LD; gzipped or not) into
-    its own named graph of the embedded store, streaming: the file is never held in memory.
+    its own named graph of the embedded store, or of the remote server given by --endpoint (sent in
+    batches), streaming: the file is never held in memory.
 
     URLs are fetched only when they start with an entry of CLUSTERKG_IMPORT_ALLOWLIST. Stop a running
-    server first: the store can have only one writer.
+    server first: the embedded store can have only one writer.
     """
-    settings = make_settings(data_dir=data_dir)
+    settings = remote_settings(**store)
     target = importer.check_graph(graph)
     rdf_format, gzipped = importer.guess_format(source, fmt)
-    store = embedded(data_dir)
+    if settings.is_remote:
+        report = load_remote(settings, source, target, rdf_format, gzipped=gzipped, replace=replace, progress=progress)
+    else:
+        report = load_embedded(
+            settings, source, target, rdf_format, gzipped=gzipped, replace=replace, progress=progress
+        )
+    click.echo(f"loaded {report.triples} triples into <{report.graph}> ({report.bytes_read} bytes read)")
+
+
+def load_embedded(settings: Settings, source: str, target: NamedNode, rdf_format: RdfFormat, **how: Any) -> Any:
+    store = embedded(settings.data_dir)
     try:
         drop_unfinished_imports(store)  # what an interrupted import left: a rerun begins from nothing
         with importer.open_source(source, settings.import_allowlist) as opened, store.writing() as ox:
-            if replace:
+            if how["replace"]:
                 ox.remove_graph(target)
-            with progress_bar(opened, progress) as bar:
-                report = importer.import_into(ox, opened, target, rdf_format, gzipped=gzipped, on_read=bar.update)
+            with progress_bar(opened, how["progress"]) as bar:
+                return importer.import_into(ox, opened, target, rdf_format, gzipped=how["gzipped"], on_read=bar.update)
     finally:
         store.close()
-    click.echo(f"loaded {report.triples} triples into <{report.graph}> ({report.bytes_read} bytes read)")
+
+
+def load_remote(settings: Settings, source: str, target: NamedNode, rdf_format: RdfFormat, **how: Any) -> Any:
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore)
+    try:
+        drop_unfinished_imports(store)
+        with (
+            importer.open_source(source, settings.import_allowlist) as opened,
+            progress_bar(opened, how["progress"]) as bar,
+        ):
+            return importer.import_remote(
+                store,
+                opened,
+                target,
+                rdf_format,
+                gzipped=how["gzipped"],
+                replace=how["replace"],
+                on_read=bar.update,
+            )
+    finally:
+        store.close()
 
 
 def progress_bar(source: importer.Source, show: bool | None) -> Any:
@@ -119,18 +160,29 @@ def graphs(data_dir: Path | None, endpoint: str | None) -> None:
 @click.command()
 @click.option("--graph", required=True, help=f"The imported graph to drop (under {IMPORT_GRAPHS}).")
 @data_dir_option
+@remote_write_options
 @reports_errors
-def unload(graph: str, data_dir: Path | None) -> None:
-    """Drop an imported named graph from the embedded store."""
+def unload(graph: str, **store: Any) -> None:
+    """Drop an imported named graph from the embedded store, or from the remote server given by --endpoint."""
     target = importer.check_graph(graph)
-    store = embedded(data_dir)
-    try:
-        with store.writing() as ox:
-            if target not in set(ox.named_graphs()):
+    settings = remote_settings(**store)
+    if settings.is_remote:
+        remote = open_store(settings)
+        try:
+            if graph not in remote.graph_names():
                 raise BadParameter(f"There is no graph <{graph}>.", parameter="graph")
-            ox.remove_graph(target)
-    finally:
-        store.close()
+            remote.drop_graph(graph)
+        finally:
+            remote.close()
+    else:
+        local = embedded(settings.data_dir)
+        try:
+            with local.writing() as ox:
+                if target not in set(ox.named_graphs()):
+                    raise BadParameter(f"There is no graph <{graph}>.", parameter="graph")
+                ox.remove_graph(target)
+        finally:
+            local.close()
     click.echo(f"dropped <{graph}>")
 
 

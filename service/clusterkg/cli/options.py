@@ -52,3 +52,29 @@ source_dir_option = click.option(
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Directory with ontology/ and data/ttl/ (default: the checkout, or the copy in the installed package).",
 )
+
+
+def remote_write_options(command: F) -> F:
+    """``--endpoint`` and what writing to it takes: ``--update-endpoint``, ``--user``, ``--password``."""
+    for option in reversed(
+        (
+            endpoint_option,
+            click.option("--update-endpoint", help="Update endpoint (default: the query URL with /query → /update)."),
+            click.option("--user", help="User name for the remote endpoint (HTTP Basic or Digest, as it asks)."),
+            click.option("--password", help="Password for the remote endpoint."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def remote_settings(
+    data_dir: Path | None, endpoint: str | None, update_endpoint: str | None, user: str | None, password: str | None
+) -> Settings:
+    return make_settings(
+        data_dir=data_dir,
+        sparql_endpoint=endpoint,
+        sparql_update_endpoint=update_endpoint,
+        sparql_user=user,
+        sparql_password=password,
+    )

@@ -14,17 +14,21 @@ from ..sources import locate
 from ..store import open_store
 from ..store.base import QueryJob, QueryResult
 from ..store.build import build as build_store
-from .options import data_dir_option, endpoint_option, make_settings, reports_errors, source_dir_option
+from .options import (
+    data_dir_option,
+    endpoint_option,
+    make_settings,
+    remote_write_options,
+    reports_errors,
+    source_dir_option,
+)
 from .output import render_table
 
 
 @click.command()
 @data_dir_option
-@endpoint_option
-@click.option("--update-endpoint", help="Update endpoint (default: the query URL with /query replaced by /update).")
+@remote_write_options
 @click.option("--gsp-endpoint", help="Graph Store Protocol endpoint; if given, graphs are uploaded with PUT.")
-@click.option("--user", help="User name for the remote endpoint.")
-@click.option("--password", help="Password for the remote endpoint.")
 @click.option("--force", is_flag=True, help="Reload every file, even unchanged ones.")
 @source_dir_option
 @reports_errors

@@ -2,7 +2,10 @@
 
 Oxigraph's serialiser writes into a small queue-backed writer from a background thread while the
 caller (an HTTP response or the CLI) takes the blocks as they come; the queue is bounded, so a slow
-reader holds the writer back and the dump is never in memory as a whole.
+reader holds the writer back and the dump is never in memory as a whole. A remote store is dumped graph by
+graph, in pages of :data:`PAGE_TRIPLES` ordered triples (below any server's row cap, such as Virtuoso's
+``ResultSetMaxRows``), and only the service's own graphs (under ``https://w3id.org/clusterkg/graph/``): a
+server's system graphs are not part of the dataset.
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from pyoxigraph import NamedNode, serialize
+from pyoxigraph import NamedNode, Quad, QueryResultsFormat, QuerySolutions, parse_query_results, serialize
 from pyoxigraph import Store as OxStore
 
-from ..errors import NotAvailable, NotFound
+from ..errors import NotFound
 from ..formats import Format, Kind
-from ..namespaces import TURTLE_PREFIXES
-from ..store import Store
+from ..namespaces import GRAPH, TURTLE_PREFIXES
+from ..store import QueryJob, Store
 from ..store.embedded import EmbeddedStore
 
 BLOCK = 1 << 16
+PAGE_TRIPLES = 5000  # triples per query when dumping a remote store
 QUEUE_BLOCKS = 64  # at most ~4 MB waiting between the serialiser and the reader
 _END = object()
 
@@ -102,7 +106,12 @@ def dump_blocks(store: OxStore, fmt: Format) -> Iterator[bytes]:
 
 def graph_blocks(store: Store, graph: str, fmt: Format) -> Iterator[bytes]:
     """One named graph of the store in ``fmt`` (a graph format), streamed; NotFound if absent."""
-    embedded = _embedded(store)
+    if not isinstance(store, EmbeddedStore):
+        if graph not in store.graph_names():
+            raise NotFound(f"There is no graph <{graph}> in the store.", iri=graph)
+        triples = (quad.triple for quad in remote_quads(store, [graph]))
+        return stream(lambda output: serialize(triples, output, fmt.rdf_format, prefixes=TURTLE_PREFIXES))
+    embedded = store
     name = NamedNode(graph)
     with embedded.reading() as ox:
         if name not in set(ox.named_graphs()):
@@ -115,17 +124,40 @@ def graph_blocks(store: Store, graph: str, fmt: Format) -> Iterator[bytes]:
     return stream(write)
 
 
-def _embedded(store: Store) -> EmbeddedStore:
-    if not isinstance(store, EmbeddedStore):
-        raise NotAvailable(
-            f"Dumps are written from the embedded store; dump {store.description} with that server's own tools."
-        )
-    return store
+def remote_quads(store: Store, graphs: list[str] | None = None) -> Iterator[Quad]:
+    """The quads of the service's graphs of a remote store (or of ``graphs``), page by page."""
+    names = graphs if graphs is not None else sorted(g for g in store.graph_names() if g.startswith(GRAPH))
+    for graph in names:
+        name = NamedNode(graph)
+        offset = 0
+        while True:
+            query = (
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o "
+                f"LIMIT {PAGE_TRIPLES} OFFSET {offset}"
+            )
+            body = store.query_sync(QueryJob(query, "json", max_rows=PAGE_TRIPLES)).body
+            solutions = parse_query_results(body, format=QueryResultsFormat.JSON)
+            assert isinstance(solutions, QuerySolutions)
+            page = [Quad(s, p, o, name) for s, p, o in solutions]
+            yield from page
+            if len(page) < PAGE_TRIPLES:
+                break
+            offset += PAGE_TRIPLES
+
+
+def write_remote_dump(store: Store, fmt: Format, output: IO[bytes]) -> None:
+    quads = remote_quads(store)
+    if fmt.kind is Kind.DATASET:
+        serialize(quads, output, fmt.rdf_format)
+    else:
+        serialize((quad.triple for quad in quads), output, fmt.rdf_format, prefixes=TURTLE_PREFIXES)
 
 
 def store_blocks(store: Store, fmt: Format) -> Iterator[bytes]:
-    """The dump of a service store; only the embedded store can be dumped from here."""
-    embedded = _embedded(store)
+    """The dump of a service store, embedded (from its snapshot) or remote, as a stream of byte blocks."""
+    if not isinstance(store, EmbeddedStore):
+        return stream(lambda output: write_remote_dump(store, fmt, output))
+    embedded = store
 
     def write(output: IO[bytes]) -> None:
         with embedded.reading() as ox:  # the snapshot stays for the whole dump

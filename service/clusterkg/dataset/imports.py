@@ -1,4 +1,4 @@
-"""Import other open datasets into named graphs of the embedded store, streaming.
+"""Import other open datasets into named graphs of the embedded store or of a remote server, streaming.
 
 A file (or an allow-listed URL) is read in blocks and never held whole in memory: N-Triples goes to
 Oxigraph's native bulk loader one block of complete lines at a time; every other format (Turtle,
@@ -10,12 +10,14 @@ Bulk loading is not transactional, so an import is made all or nothing around it
 the graph is written (and committed) in the meta graph before the first triple and removed after the last.
 If the input turns out to be malformed, the graph is dropped again at once; if the process is killed
 mid-way, the graph still has its pending record, and the next start of the store (``clusterkg load``,
-``build`` or ``serve``) drops it (``store/build.py``), so a rerun begins from nothing.
+``build`` or ``serve``) drops it (``store/build.py``), so a rerun begins from nothing. A remote server
+gets the same records around batches of ``INSERT DATA`` (:func:`import_remote`).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import urllib.error
 import urllib.request
@@ -24,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
@@ -35,6 +37,9 @@ from ..formats import IMPORT_FORMATS
 from ..namespaces import IMPORT_GRAPHS
 from ..sparql.allowlist import is_allowed
 from ..store import updates
+
+if TYPE_CHECKING:
+    from ..store.remote import RemoteStore
 
 BLOCK_BYTES = 8 << 20  # N-Triples read per native bulk load
 BATCH_QUADS = 100_000  # parsed triples written per bulk_extend
@@ -199,3 +204,46 @@ def import_into(
     store.update(updates.import_finished(graph.value))
     store.flush()
     return ImportReport(graph.value, graph_size(store, graph), read[0])
+
+
+def import_remote(
+    store: RemoteStore,
+    source: Source,
+    graph: NamedNode,
+    fmt: RdfFormat,
+    *,
+    gzipped: bool,
+    replace: bool = False,
+    on_read: Callable[[int], Any] = lambda n: None,
+) -> ImportReport:
+    """Load the source into an import graph of a remote server: parsed as a stream, sent in batches of
+    ``INSERT DATA`` (blank nodes skolemised), between the same pending and finished records as on the
+    embedded store; on malformed input or a refused batch the graph is dropped again."""
+    if graph.value in store.graph_names():
+        if not replace:
+            raise BadParameter(
+                f"The graph <{graph.value}> exists: unload it first (or use --replace).", parameter="graph"
+            )
+        store.drop_graph(graph.value)
+    read = [0]
+
+    def count(n: int) -> None:
+        read[0] += n
+        on_read(n)
+
+    raw = cast(IO[bytes], CountingReader(source.raw, count))
+    stream: IO[bytes] = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if gzipped else raw
+    started = datetime.now(UTC).isoformat()
+    store.update(updates.import_started(graph.value, started), graph=graph.value, operation="import start")
+    scope = hashlib.sha256(f"{graph.value} {started}".encode()).hexdigest()[:16]
+    try:
+        store.insert(graph.value, (quad.triple for quad in parse(input=stream, format=fmt)), scope)
+    except (SyntaxError, ValueError, OSError, EOFError) as error:
+        store.drop_graph(graph.value)  # with its pending record
+        raise BadParameter(f"{source.name} could not be loaded, nothing was imported: {error}") from None
+    except StoreError:
+        store.drop_graph(graph.value)
+        raise
+    store.update(updates.import_finished(graph.value), graph=graph.value, operation="import finish")
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return ImportReport(graph.value, int(rows[0][0].value), read[0])

@@ -35,7 +35,6 @@ STATUS_TEXT = {
     413: "The body or query is larger than its limit (the message names the setting).",
     415: "Unsupported Content-Type.",
     422: "Refused: `report` or `parameter` says why.",
-    501: "Not available on a remote store.",
     502: "The remote SPARQL server failed.",
     503: "The query ran out of time (`query_timeout`) or memory (`query_memory`), or the store is not reachable.",
 }
@@ -56,8 +55,8 @@ OPERATIONS: list[tuple[str, str, list[str] | None, tuple[int, ...]]] = [
     ("/context.jsonld", "get", ["application/ld+json"], ()),
     ("/dataset", "get", RDF, (406, 503)),
     ("/.well-known/void", "get", RDF, (406, 503)),
-    ("/dump.nq", "get", ["application/n-quads"], (501, 503)),
-    ("/dump.ttl", "get", ["text/turtle"], (501, 503)),
+    ("/dump.nq", "get", ["application/n-quads"], (502, 503)),
+    ("/dump.ttl", "get", ["text/turtle"], (502, 503)),
     ("/mappings.sssom.tsv", "get", ["text/tab-separated-values"], ()),
     ("/ontology", "get", HTML + RDF, (406,)),
     ("/ont", "get", HTML + RDF, (406,)),

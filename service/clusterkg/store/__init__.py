@@ -33,7 +33,7 @@ def open_store(
     are evaluated in the calling process).
     """
     if settings.is_remote:
-        from .remote import RemoteStore  # noqa: PLC0415 - only load SPARQLWrapper when needed
+        from .remote import RemoteStore  # noqa: PLC0415 - only load the remote client when needed
 
         remote = RemoteStore.from_settings(settings)
         remote.start()
