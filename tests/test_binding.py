@@ -71,3 +71,42 @@ def test_paging_is_appended_as_integers_after_the_solution_modifiers() -> None:
 def test_queries_that_cannot_be_bound_or_paged_safely_are_refused(text: str) -> None:
     with pytest.raises(QueryShapeError):
         QueryShape.of(text)
+
+
+FILTERED = """SELECT ?label ?note WHERE {
+  ?s <http://e/p> ?o .
+  OPTIONAL { ?s <http://e/label> ?label FILTER(lang(?label) = ?lang) }
+  OPTIONAL { ?s <http://e/note> ?note FILTER langMatches(lang(?note), ?lang) }
+  FILTER NOT EXISTS { ?s <http://e/hidden> ?lang }
+  BIND("?lang stays in a string" AS ?text) # ?lang in a comment
+}"""
+
+
+def test_in_filters_writes_the_term_into_each_filter_expression_and_nowhere_else() -> None:
+    bound = QueryShape.of(FILTERED).bind({"lang": Literal("ja")}, in_filters=True)
+    assert 'FILTER(lang(?label) = "ja")' in bound
+    assert 'FILTER langMatches(lang(?note), "ja")' in bound
+    assert "FILTER NOT EXISTS { ?s <http://e/hidden> ?lang }" in bound  # a pattern, not an expression
+    assert '"?lang stays in a string"' in bound and "# ?lang in a comment" in bound
+    assert bound.count('VALUES (?lang) { ("ja") }') == 1
+
+
+def test_in_filters_answers_as_the_values_block_alone() -> None:
+    store = Store()
+    store.update(
+        'INSERT DATA { <http://e/s> <http://e/p> 1 ; <http://e/label> "ラベル"@ja , "label"@en ; '
+        '<http://e/note> "メモ"@ja , "note"@en }'
+    )
+    shape = QueryShape.of(FILTERED)
+    terms: dict[str, Literal | NamedNode | None] = {"lang": Literal("ja")}
+    plain = [tuple(row) for row in store.query(shape.bind(terms))]  # type: ignore[union-attr]
+    inline = [tuple(row) for row in store.query(shape.bind(terms, in_filters=True))]  # type: ignore[union-attr]
+    assert plain == inline == [(Literal("ラベル", language="ja"), Literal("メモ", language="ja"))]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_string_written_into_a_filter_stays_that_one_literal(value: str) -> None:
+    shape = QueryShape.of("SELECT ?x ?n WHERE { BIND(1 AS ?n) FILTER(STR(?x) = STR(?x)) }")
+    bound = shape.bind({"x": Literal(value)}, in_filters=True)
+    rows = list(Store().query(bound))  # type: ignore[arg-type]
+    assert [(row["x"], row["n"]) for row in rows] == [(Literal(value), Literal(1))]

@@ -12,6 +12,14 @@ braces. So a value can only ever be one term of the block, whatever characters i
 'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
 >>> shape.page(shape.bind({}), limit=10, offset=20)
 'SELECT ?x WHERE { ?x ?p ?o }\\nLIMIT 10 OFFSET 20'
+
+For a server whose FILTER inside OPTIONAL does not see the outer VALUES block (Virtuoso 7), ``in_filters``
+also writes each bound term where its variable stands inside a ``FILTER`` expression; the terms are the
+same validated ones, and they replace variable tokens only (never text inside strings, IRIs or comments):
+
+>>> shape = QueryShape.of('SELECT ?l WHERE { ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = ?lang) } }')
+>>> shape.bind({"lang": Literal("en")}, in_filters=True)
+'SELECT ?l WHERE { VALUES (?lang) { ("en") } ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = "en") } }'
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ SKIPPED = re.compile(
     re.DOTALL,
 )
 TOKEN = re.compile(r"[{}]|(?<![\w:?$@])[A-Za-z]+(?![\w:])")
+# A FILTER keyword and the opening parenthesis of its expression (a bracketted one or a function call).
+FILTER = re.compile(r"(?<![\w:?$@])FILTER\s*(?:[A-Za-z_][\w:-]*\s*)?\(", re.IGNORECASE)
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 TRAILING = ("LIMIT", "OFFSET", "VALUES")
 
@@ -89,15 +99,19 @@ class QueryShape:
             raise QueryShapeError(f"a canned query must not end with {trailing[0]}: paging adds it")
         return cls(text, form[0], form[1], top[where + 1][1])
 
-    def bind(self, terms: dict[str, Term | None]) -> str:
-        """The query with a VALUES block binding each named variable (None stays UNDEF)."""
+    def bind(self, terms: dict[str, Term | None], *, in_filters: bool = False) -> str:
+        """The query with a VALUES block binding each named variable (None stays UNDEF); with
+        ``in_filters``, the bound terms are written into the FILTER expressions too."""
         if not terms:
             return self.text
         names = " ".join(f"?{name}" for name in terms)
         row = " ".join("UNDEF" if term is None else str(term) for term in terms.values())
         block = f" VALUES ({names}) {{ ({row}) }}"
         at = self.where_brace + 1
-        return self.text[:at] + block + self.text[at:]
+        body = self.text[at:]
+        if in_filters:
+            body = _into_filters(body, {name: str(term) for name, term in terms.items() if term is not None})
+        return self.text[:at] + block + body
 
     def page(self, bound: str, limit: int | None, offset: int = 0) -> str:
         """Append LIMIT/OFFSET (integers only) after the query's own solution modifiers."""
@@ -107,3 +121,63 @@ class QueryShape:
         if offset:
             clauses.append(f"OFFSET {int(offset)}")
         return bound + "\n" + " ".join(clauses) if clauses else bound
+
+
+def _skip_or(text: str, position: int) -> int | None:
+    """The end of the string, IRI or comment at ``position``, or None."""
+    skipped = SKIPPED.match(text, position)
+    return skipped.end() if skipped else None
+
+
+def _closing(text: str, opening: int) -> int:
+    """The position after the parenthesis that closes the one at ``opening``."""
+    depth, position = 0, opening
+    while position < len(text):
+        end = _skip_or(text, position)
+        if end is not None:
+            position = end
+            continue
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        position += 1
+        if depth == 0:
+            return position
+    return len(text)
+
+
+def _replace_variables(text: str, variable: re.Pattern[str], values: dict[str, str]) -> str:
+    parts, position = [], 0
+    while position < len(text):
+        end = _skip_or(text, position)
+        found = variable.match(text, position) if end is None else None
+        if end is not None:
+            parts.append(text[position:end])
+            position = end
+        elif found:
+            parts.append(values[found[1]])
+            position = found.end()
+        else:
+            parts.append(text[position])
+            position += 1
+    return "".join(parts)
+
+
+def _into_filters(text: str, values: dict[str, str]) -> str:
+    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term."""
+    if not values:
+        return text
+    variable = re.compile(r"[?$](" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])")
+    parts, position = [], 0
+    while position < len(text):
+        end = _skip_or(text, position)
+        found = FILTER.match(text, position) if end is None else None
+        if end is not None:
+            parts.append(text[position:end])
+            position = end
+        elif found:
+            close = _closing(text, found.end() - 1)
+            parts.append(_replace_variables(text[position:close], variable, values))
+            position = close
+        else:
+            parts.append(text[position])
+            position += 1
+    return "".join(parts)

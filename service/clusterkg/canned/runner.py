@@ -132,7 +132,7 @@ class CannedQueries:
         """Validate the parameters and build the bound, paged query. Raises ``InvalidParameter``."""
         query = self.catalogue.get(name)
         terms = bind_values(query.header.parameters, dict(params))
-        bound = query.shape.bind(terms)
+        bound = query.shape.bind(terms, in_filters=self.store.binds_in_filters)
         if query.federated:
             bound = resolve_services(bound, terms, self.service_allowlist)
         if query.form == "SELECT":

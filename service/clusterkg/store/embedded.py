@@ -135,6 +135,11 @@ class EmbeddedStore:
         """Whether queries that are not federated are evaluated by workers without network."""
         return self._pool is not None and self._pool.isolated
 
+    @property
+    def binds_in_filters(self) -> bool:
+        """The engine follows SPARQL's scoping: the VALUES block alone binds the parameters."""
+        return False
+
     def _start_shared(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         self._shared_version = SharedVersion(self.path.parent)

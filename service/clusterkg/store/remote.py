@@ -159,6 +159,12 @@ class RemoteStore:
         """The server evaluates SERVICE as it is configured to: this service cannot take its network away."""
         return False
 
+    @property
+    def binds_in_filters(self) -> bool:
+        """Some servers (Virtuoso 7) evaluate a FILTER inside OPTIONAL without the outer VALUES block: the
+        parameters go into the FILTER expressions too, which answers the same on every other server."""
+        return True
+
     def start(self) -> None:
         """Check that the server's default graph is the union of its named graphs (``RemoteMisconfigured``
         if not); a server that cannot be reached yet is left to the health check."""
