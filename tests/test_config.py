@@ -39,6 +39,11 @@ def test_by_default_the_query_workers_share_half_the_memory(monkeypatch: pytest.
     assert Settings(query_workers=64).query_memory_bytes == 2**30  # never less than 1 GiB by default
 
 
+def test_by_default_the_workers_of_every_http_process_share_that_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("clusterkg.config._physical_memory", lambda: 16 * 2**30)
+    assert Settings(query_workers=2, http_workers=2).query_memory_bytes == 2 * 2**30
+
+
 def test_the_cores_are_those_this_process_may_run_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     assert available_cores() == 3

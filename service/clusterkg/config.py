@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         default=None,
         ge=256 * 2**20,
         description="Bytes of address space each query worker may use (503 query_memory beyond); "
-        "accepts K/M/G suffixes. Default: half the machine's memory shared among the workers.",
+        "accepts K/M/G suffixes. Default: half the machine's memory shared among the workers of all HTTP processes.",
     )
     query_workers: int = Field(
         default_factory=available_cores,
@@ -130,10 +130,10 @@ class Settings(BaseSettings):
     @property
     def query_memory_bytes(self) -> int:
         """The memory cap of one query worker: the setting, or half the machine's memory divided among the
-        query workers and the federation worker."""
+        query workers and federation workers of every HTTP process."""
         if self.query_memory is not None:
             return self.query_memory
-        workers = self.query_workers + (1 if self.service_allowlist else 0)
+        workers = (self.query_workers + (1 if self.service_allowlist else 0)) * (self.http_workers or 1)
         return max(_physical_memory() // 2 // workers, 1 * 2**30)
 
     @property
