@@ -42,7 +42,6 @@ CASES = REPO / "data" / "examples" / "cases"
 # client: listed so that a Virtuoso that gets them right makes the test fail (strict xfail) and is noticed.
 VIRTUOSO_DIFFERS = {
     "order": "orders the rows differently on the query's ORDER BY keys (the rows themselves are the same)",
-    "division": "integer / integer is an integer (49, not 49.7)",
     "compiler": "SP031 internal compiler error (ssg_print_rvr_fixed_val)",
     "slow": "cut by its MaxQueryExecutionTime (10 s here): a partial answer",
     "other": "answers fewer rows (cause not analysed yet)",
@@ -50,7 +49,6 @@ VIRTUOSO_DIFFERS = {
 DIFFERING = {
     "actors-by-type": "other",
     "agglomeration-networks": "other",
-    "breakdown-shares": "division",
     "case-counts": "slow",
     "cluster-components": "compiler",
     "cluster-factors-and-outcomes": "other",
@@ -60,7 +58,6 @@ DIFFERING = {
     "evidence": "compiler",
     "explanations": "compiler",
     "formation-modes": "other",
-    "membership-breakdown": "division",
     "membership-over-time": "order",
     "resource-profile": "order",
     "service-details": "other",
