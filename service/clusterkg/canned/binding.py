@@ -25,6 +25,7 @@ same validated ones, and they replace variable tokens only (never text inside st
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
@@ -144,17 +145,19 @@ def _closing(text: str, opening: int) -> int:
     return len(text)
 
 
-def _replace_variables(text: str, variable: re.Pattern[str], values: dict[str, str]) -> str:
+def _rewrite(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], tuple[str, int]]) -> str:
+    """``text`` with each match of ``pattern`` outside strings, IRIs and comments rewritten: ``replace`` gives
+    the new text and the position to go on from."""
     parts, position = [], 0
     while position < len(text):
         end = _skip_or(text, position)
-        found = variable.match(text, position) if end is None else None
+        found = pattern.match(text, position) if end is None else None
         if end is not None:
             parts.append(text[position:end])
             position = end
         elif found:
-            parts.append(values[found[1]])
-            position = found.end()
+            replacement, position = replace(found)
+            parts.append(replacement)
         else:
             parts.append(text[position])
             position += 1
@@ -166,18 +169,12 @@ def _into_filters(text: str, values: dict[str, str]) -> str:
     if not values:
         return text
     variable = re.compile(r"[?$](" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])")
-    parts, position = [], 0
-    while position < len(text):
-        end = _skip_or(text, position)
-        found = FILTER.match(text, position) if end is None else None
-        if end is not None:
-            parts.append(text[position:end])
-            position = end
-        elif found:
-            close = _closing(text, found.end() - 1)
-            parts.append(_replace_variables(text[position:close], variable, values))
-            position = close
-        else:
-            parts.append(text[position])
-            position += 1
-    return "".join(parts)
+
+    def term(found: re.Match[str]) -> tuple[str, int]:
+        return values[found[1]], found.end()
+
+    def expression(found: re.Match[str]) -> tuple[str, int]:
+        close = _closing(text, found.end() - 1)
+        return _rewrite(text[found.start() : close], variable, term), close
+
+    return _rewrite(text, FILTER, expression)
