@@ -57,7 +57,6 @@ DIFFERING = {
     "evidence": "compiler",
     "explanations": "compiler",
     "formation-modes": "other",
-    "membership-over-time": "order",
     "service-details": "other",
     "sme-type-indicators": "order",
     "statuses": "order",
