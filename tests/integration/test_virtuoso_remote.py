@@ -59,7 +59,6 @@ DIFFERING = {
     "formation-modes": "other",
     "service-details": "other",
     "sme-type-indicators": "order",
-    "statuses": "order",
     "support-functions-by-cluster": "other",
     "survey-response-rates": "slow",
 }
