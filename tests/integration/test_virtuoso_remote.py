@@ -58,7 +58,6 @@ DIFFERING = {
     "explanations": "compiler",
     "formation-modes": "other",
     "service-details": "other",
-    "sme-type-indicators": "order",
     "support-functions-by-cluster": "other",
     "survey-response-rates": "slow",
 }
