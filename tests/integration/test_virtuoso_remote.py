@@ -49,7 +49,6 @@ VIRTUOSO_DIFFERS = {
 DIFFERING = {
     "actors-by-type": "other",
     "agglomeration-networks": "other",
-    "case-counts": "slow",
     "cluster-components": "compiler",
     "cluster-factors-and-outcomes": "other",
     "compare-indicators": "other",
