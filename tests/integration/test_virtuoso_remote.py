@@ -58,7 +58,6 @@ DIFFERING = {
     "formation-modes": "other",
     "service-details": "other",
     "support-functions-by-cluster": "other",
-    "survey-response-rates": "slow",
 }
 
 
