@@ -54,7 +54,6 @@ DIFFERING = {
     "cluster-factors-and-outcomes": "other",
     "clusters-by-country": "order",
     "compare-indicators": "other",
-    "compare-organisations": "other",
     "evidence": "compiler",
     "explanations": "compiler",
     "formation-modes": "other",
