@@ -110,3 +110,31 @@ def test_a_hostile_string_written_into_a_filter_stays_that_one_literal(value: st
     bound = shape.bind({"x": Literal(value)}, in_filters=True)
     rows = list(Store().query(bound))  # type: ignore[arg-type]
     assert [(row["x"], row["n"]) for row in rows] == [(Literal(value), Literal(1))]
+
+
+OPTIONAL_PARAMETER = """SELECT ?s WHERE {
+  ?s <http://e/kind> ?kind .
+  FILTER(!BOUND(?only) || ?kind = ?only)
+  FILTER(!bound( $only ) || BOUND(?kind) || BOUND(?onlyNot))
+}"""
+
+
+def test_in_filters_writes_bound_of_a_bound_parameter_as_true_and_the_query_still_parses() -> None:
+    bound = QueryShape.of(OPTIONAL_PARAMETER).bind({"only": NamedNode("http://e/a")}, in_filters=True)
+    assert "FILTER(!true || ?kind = <http://e/a>)" in bound
+    assert "FILTER(!true || BOUND(?kind) || BOUND(?onlyNot))" in bound
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"), [(NamedNode("http://e/a"), ["<http://e/s1>"]), (None, ["<http://e/s1>", "<http://e/s2>"])]
+)
+def test_in_filters_with_an_optional_parameter_answers_as_the_values_block_alone(
+    only: NamedNode | None, expected: list[str]
+) -> None:
+    store = Store()
+    store.update("INSERT DATA { <http://e/s1> <http://e/kind> <http://e/a> . <http://e/s2> <http://e/kind> <http://e/b> }")
+    shape = QueryShape.of(OPTIONAL_PARAMETER)
+    terms: dict[str, Literal | NamedNode | None] = {"only": only}
+    plain = sorted(str(row[0]) for row in store.query(shape.bind(terms)))  # type: ignore[union-attr]
+    inline = sorted(str(row[0]) for row in store.query(shape.bind(terms, in_filters=True)))  # type: ignore[union-attr]
+    assert plain == inline == expected

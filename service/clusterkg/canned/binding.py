@@ -20,6 +20,12 @@ same validated ones, and they replace variable tokens only (never text inside st
 >>> shape = QueryShape.of('SELECT ?l WHERE { ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = ?lang) } }')
 >>> shape.bind({"lang": Literal("en")}, in_filters=True)
 'SELECT ?l WHERE { VALUES (?lang) { ("en") } ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = "en") } }'
+
+A bound variable is BOUND, and ``BOUND`` takes a variable, not a term: ``BOUND(?name)`` becomes ``true``.
+
+>>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o FILTER(!BOUND(?k) || ?o = ?k) }")
+>>> shape.bind({"k": NamedNode("http://e/k")}, in_filters=True)
+'SELECT ?x WHERE { VALUES (?k) { (<http://e/k>) } ?x ?p ?o FILTER(!true || ?o = <http://e/k>) }'
 """
 
 from __future__ import annotations
@@ -165,13 +171,15 @@ def _rewrite(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[st
 
 
 def _into_filters(text: str, values: dict[str, str]) -> str:
-    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term."""
+    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term, and
+    ``BOUND`` of it by ``true`` (``BOUND`` takes a variable, not a term)."""
     if not values:
         return text
-    variable = re.compile(r"[?$](" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])")
+    names = "(" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])"
+    variable = re.compile(r"(?<![\w:?$@])(?i:BOUND)\s*\(\s*[?$]" + names + r"\s*\)|[?$]" + names)
 
     def term(found: re.Match[str]) -> tuple[str, int]:
-        return values[found[1]], found.end()
+        return ("true" if found[1] else values[found[2]]), found.end()
 
     def expression(found: re.Match[str]) -> tuple[str, int]:
         close = _closing(text, found.end() - 1)
