@@ -62,7 +62,6 @@ DIFFERING = {
     "service-details": "other",
     "sme-type-indicators": "order",
     "statuses": "order",
-    "support-functions-by-cluster": "other",
     "survey-response-rates": "slow",
 }
 
