@@ -59,7 +59,6 @@ DIFFERING = {
     "formation-modes": "other",
     "membership-over-time": "order",
     "resource-profile": "order",
-    "service-details": "other",
     "sme-type-indicators": "order",
     "statuses": "order",
     "survey-response-rates": "slow",
