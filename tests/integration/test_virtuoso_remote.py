@@ -56,7 +56,6 @@ DIFFERING = {
     "compare-indicators": "other",
     "evidence": "compiler",
     "explanations": "compiler",
-    "formation-modes": "other",
     "membership-over-time": "order",
     "resource-profile": "order",
     "sme-type-indicators": "order",
