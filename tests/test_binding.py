@@ -132,7 +132,9 @@ def test_in_filters_with_an_optional_parameter_answers_as_the_values_block_alone
     only: NamedNode | None, expected: list[str]
 ) -> None:
     store = Store()
-    store.update("INSERT DATA { <http://e/s1> <http://e/kind> <http://e/a> . <http://e/s2> <http://e/kind> <http://e/b> }")
+    store.update(
+        "INSERT DATA { <http://e/s1> <http://e/kind> <http://e/a> . <http://e/s2> <http://e/kind> <http://e/b> }"
+    )
     shape = QueryShape.of(OPTIONAL_PARAMETER)
     terms: dict[str, Literal | NamedNode | None] = {"only": only}
     plain = sorted(str(row[0]) for row in store.query(shape.bind(terms)))  # type: ignore[union-attr]
