@@ -110,3 +110,23 @@ def test_a_hostile_string_written_into_a_filter_stays_that_one_literal(value: st
     bound = shape.bind({"x": Literal(value)}, in_filters=True)
     rows = list(Store().query(bound))  # type: ignore[arg-type]
     assert [(row["x"], row["n"]) for row in rows] == [(Literal(value), Literal(1))]
+
+
+def test_in_filters_gives_each_variable_a_values_block_of_its_own() -> None:
+    shape = QueryShape.of(FILTERED)
+    bound = shape.bind({"s": NamedNode("http://e/s"), "lang": Literal("ja"), "o": None}, in_filters=True)
+    assert 'VALUES (?s) { (<http://e/s>) } VALUES (?lang) { ("ja") } VALUES (?o) { (UNDEF) }' in bound
+    assert "VALUES (?s ?lang ?o)" not in bound
+
+
+def test_one_values_block_per_variable_answers_as_one_block_of_them_all() -> None:
+    store = Store()
+    store.update(
+        'INSERT DATA { <http://e/s> <http://e/p> 1 ; <http://e/label> "ラベル"@ja , "label"@en . '
+        '<http://e/t> <http://e/p> 2 ; <http://e/label> "other"@en }'
+    )
+    shape = QueryShape.of(FILTERED)
+    terms: dict[str, Literal | NamedNode | None] = {"s": NamedNode("http://e/s"), "lang": Literal("ja"), "o": None}
+    together = [tuple(row) for row in store.query(shape.bind(terms))]  # type: ignore[union-attr]
+    apart = [tuple(row) for row in store.query(shape.bind(terms, in_filters=True))]  # type: ignore[union-attr]
+    assert together == apart == [(Literal("ラベル", language="ja"), None)]
