@@ -54,7 +54,6 @@ DIFFERING = {
     "clusters-by-country": "order",
     "compare-indicators": "other",
     "compare-organisations": "other",
-    "explanations": "compiler",
     "formation-modes": "other",
     "membership-over-time": "order",
     "resource-profile": "order",
