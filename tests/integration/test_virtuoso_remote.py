@@ -52,7 +52,6 @@ DIFFERING = {
     "case-counts": "slow",
     "cluster-factors-and-outcomes": "other",
     "clusters-by-country": "order",
-    "compare-indicators": "other",
     "compare-organisations": "other",
     "formation-modes": "other",
     "membership-over-time": "order",
