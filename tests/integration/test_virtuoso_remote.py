@@ -50,7 +50,6 @@ DIFFERING = {
     "actors-by-type": "other",
     "agglomeration-networks": "other",
     "case-counts": "slow",
-    "cluster-factors-and-outcomes": "other",
     "clusters-by-country": "order",
     "compare-organisations": "other",
     "formation-modes": "other",
