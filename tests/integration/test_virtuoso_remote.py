@@ -48,7 +48,6 @@ VIRTUOSO_DIFFERS = {
 }
 DIFFERING = {
     "actors-by-type": "other",
-    "agglomeration-networks": "other",
     "case-counts": "slow",
     "clusters-by-country": "order",
     "compare-organisations": "other",
