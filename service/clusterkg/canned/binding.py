@@ -180,13 +180,18 @@ def _rewrite(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[st
 
 
 def _into_filters(text: str, values: dict[str, str]) -> str:
-    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term."""
+    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term, and
+    ``BOUND`` of such a variable by ``true`` (BOUND takes a variable only, and the variable is bound)."""
     if not values:
         return text
-    variable = re.compile(r"[?$](" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])")
+    names = "|".join(map(re.escape, values))
+    end = r"(?![\w\u00b7\u0300-\u036f\u203f\u2040])"
+    variable = re.compile(
+        rf"(?<![\w:])(?P<bound>BOUND\s*\(\s*)?[?$](?P<name>{names}){end}(?(bound)\s*\))", re.IGNORECASE
+    )
 
     def term(found: re.Match[str]) -> tuple[str, int]:
-        return values[found[1]], found.end()
+        return ("true" if found["bound"] else values[found["name"]]), found.end()
 
     def expression(found: re.Match[str]) -> tuple[str, int]:
         close = _closing(text, found.end() - 1)
