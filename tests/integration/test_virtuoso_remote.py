@@ -47,7 +47,6 @@ VIRTUOSO_DIFFERS = {
     "other": "answers fewer rows (cause not analysed yet)",
 }
 DIFFERING = {
-    "actors-by-type": "other",
     "case-counts": "slow",
     "clusters-by-country": "order",
     "compare-organisations": "other",
