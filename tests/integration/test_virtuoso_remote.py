@@ -42,7 +42,6 @@ CASES = REPO / "data" / "examples" / "cases"
 # client: listed so that a Virtuoso that gets them right makes the test fail (strict xfail) and is noticed.
 VIRTUOSO_DIFFERS = {
     "order": "orders the rows differently on the query's ORDER BY keys (the rows themselves are the same)",
-    "compiler": "SP031 internal compiler error (ssg_print_rvr_fixed_val)",
     "slow": "cut by its MaxQueryExecutionTime (10 s here): a partial answer",
     "other": "answers fewer rows (cause not analysed yet)",
 }
