@@ -275,6 +275,34 @@ def test_a_refused_update_names_the_operation_the_graph_and_the_server_message(r
 # The canned queries
 
 
+# An optional parameter given its example value: FILTER(!BOUND(?param) || ...) with the parameter written in.
+# Rows are compared unordered, so a query whose only difference is the order of its rows takes part.
+GIVEN = [
+    (query.name, name, str(spec.example))
+    for query in catalogue()
+    if not query.federated and DIFFERING.get(query.name, "order") == "order"
+    for name, spec in query.header.parameters.items()
+    if not spec.is_required and spec.default is None and spec.example is not None
+]
+
+
+@pytest.mark.parametrize(("name", "parameter", "value"), GIVEN)
+def test_canned_answers_with_an_optional_parameter_match_the_embedded_store(
+    remote: RemoteStore, embedded: EmbeddedStore, name: str, parameter: str, value: str
+) -> None:
+    answers = [
+        canonical_rows(
+            [
+                list(row.values())
+                for row in table(run(CannedQueries(catalogue(), store, timeout=20), name, {parameter: value}))
+            ]
+        )
+        for store in (remote, embedded)
+    ]
+    assert answers[1], f"{name} with {parameter}={value} has no row on the embedded store: a weak example"
+    assert sorted(answers[0]) == sorted(answers[1])
+
+
 # The slow ones last, and last in the module: Virtuoso is slow to answer others while it evaluates them.
 CANNED = sorted(
     (query.name for query in catalogue() if not query.federated), key=lambda name: DIFFERING.get(name) == "slow"
@@ -295,31 +323,6 @@ def test_canned_answers_match_the_goldens(remote: RemoteStore, name: str, reques
         # of the keys the answer shows (rows tied on all keys are tied on these too)
         keys = order_keys(catalogue().get(name).text, expected["vars"])
         assert [[row[i] for i in keys] for row in actual] == [[row[i] for i in keys] for row in rows]
-
-
-# An optional parameter given its example value: FILTER(!BOUND(?param) || ...) with the parameter written in.
-# Rows are compared unordered, so a query whose only difference is the order of its rows takes part.
-GIVEN = [
-    (query.name, name, str(spec.example))
-    for query in catalogue()
-    if not query.federated and DIFFERING.get(query.name, "order") == "order"
-    for name, spec in query.header.parameters.items()
-    if not spec.is_required and spec.default is None and spec.example is not None
-]
-
-
-@pytest.mark.parametrize(("name", "parameter", "value"), GIVEN)
-def test_canned_answers_with_an_optional_parameter_match_the_embedded_store(
-    remote: RemoteStore, embedded: EmbeddedStore, name: str, parameter: str, value: str
-) -> None:
-    answers = [
-        canonical_rows(
-            [list(row.values()) for row in table(run(CannedQueries(catalogue(), store), name, {parameter: value}))]
-        )
-        for store in (remote, embedded)
-    ]
-    assert answers[1], f"{name} with {parameter}={value} has no row on the embedded store: a weak example"
-    assert sorted(answers[0]) == sorted(answers[1])
 
 
 def order_keys(query: str, columns: list[str]) -> list[int]:
