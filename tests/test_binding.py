@@ -110,3 +110,79 @@ def test_a_hostile_string_written_into_a_filter_stays_that_one_literal(value: st
     bound = shape.bind({"x": Literal(value)}, in_filters=True)
     rows = list(Store().query(bound))  # type: ignore[arg-type]
     assert [(row["x"], row["n"]) for row in rows] == [(Literal(value), Literal(1))]
+
+
+OPTIONAL_PARAMETER = """SELECT ?s WHERE {
+  ?s <http://e/kind> ?kind .
+  FILTER(!BOUND(?only) || ?kind = ?only)
+  FILTER(!bound( $only ) || BOUND(?kind) || BOUND(?onlyNot))
+}"""
+
+
+def test_in_filters_writes_bound_of_a_bound_parameter_as_true_and_the_query_still_parses() -> None:
+    bound = QueryShape.of(OPTIONAL_PARAMETER).bind({"only": NamedNode("http://e/a")}, in_filters=True)
+    assert "FILTER(!true || ?kind = <http://e/a>)" in bound
+    assert "FILTER(!true || BOUND(?kind) || BOUND(?onlyNot))" in bound
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"), [(NamedNode("http://e/a"), ["<http://e/s1>"]), (None, ["<http://e/s1>", "<http://e/s2>"])]
+)
+def test_in_filters_with_an_optional_parameter_answers_as_the_values_block_alone(
+    only: NamedNode | None, expected: list[str]
+) -> None:
+    store = Store()
+    store.update(
+        "INSERT DATA { <http://e/s1> <http://e/kind> <http://e/a> . <http://e/s2> <http://e/kind> <http://e/b> }"
+    )
+    shape = QueryShape.of(OPTIONAL_PARAMETER)
+    terms: dict[str, Literal | NamedNode | None] = {"only": only}
+    plain = sorted(str(row[0]) for row in store.query(shape.bind(terms)))  # type: ignore[union-attr]
+    inline = sorted(str(row[0]) for row in store.query(shape.bind(terms, in_filters=True)))  # type: ignore[union-attr]
+    assert plain == inline == expected
+
+
+def test_in_filters_gives_each_variable_a_values_block_of_its_own() -> None:
+    shape = QueryShape.of(FILTERED)
+    bound = shape.bind({"s": NamedNode("http://e/s"), "lang": Literal("ja"), "o": None}, in_filters=True)
+    assert 'VALUES (?s) { (<http://e/s>) } VALUES (?lang) { ("ja") } VALUES (?o) { (UNDEF) }' in bound
+    assert "VALUES (?s ?lang ?o)" not in bound
+
+
+def test_one_values_block_per_variable_answers_as_one_block_of_them_all() -> None:
+    store = Store()
+    store.update(
+        'INSERT DATA { <http://e/s> <http://e/p> 1 ; <http://e/label> "ラベル"@ja , "label"@en . '
+        '<http://e/t> <http://e/p> 2 ; <http://e/label> "other"@en }'
+    )
+    shape = QueryShape.of(FILTERED)
+    terms: dict[str, Literal | NamedNode | None] = {"s": NamedNode("http://e/s"), "lang": Literal("ja"), "o": None}
+    together = [tuple(row) for row in store.query(shape.bind(terms))]  # type: ignore[union-attr]
+    apart = [tuple(row) for row in store.query(shape.bind(terms, in_filters=True))]  # type: ignore[union-attr]
+    assert together == apart == [(Literal("ラベル", language="ja"), None)]
+
+
+OPTIONAL_KIND = """SELECT ?s WHERE {
+  ?s <http://e/p> ?o .
+  FILTER(!BOUND(?kind) || EXISTS { ?s <http://e/kind> ?kind })
+  FILTER(!bound( ?kind ) || ?o != ?kind)
+}"""
+
+
+def test_in_filters_writes_bound_of_a_given_parameter_as_true() -> None:
+    bound = QueryShape.of(OPTIONAL_KIND).bind({"kind": NamedNode("http://e/a")}, in_filters=True)
+    assert "FILTER(!true || EXISTS { ?s <http://e/kind> <http://e/a> })" in bound
+    assert "FILTER(!true || ?o != <http://e/a>)" in bound
+
+
+@pytest.mark.parametrize("kind", [NamedNode("http://e/a"), None])
+def test_a_filter_on_an_optional_parameter_answers_as_the_values_block_alone(kind: NamedNode | None) -> None:
+    store = Store()
+    store.update(
+        "INSERT DATA { <http://e/s> <http://e/p> 1 ; <http://e/kind> <http://e/a> . <http://e/t> <http://e/p> 2 }"
+    )
+    shape = QueryShape.of(OPTIONAL_KIND)
+    terms: dict[str, Literal | NamedNode | None] = {"kind": kind}
+    plain = sorted(str(row[0]) for row in store.query(shape.bind(terms)))  # type: ignore[union-attr]
+    inline = sorted(str(row[0]) for row in store.query(shape.bind(terms, in_filters=True)))  # type: ignore[union-attr]
+    assert plain == inline == (["<http://e/s>"] if kind else ["<http://e/s>", "<http://e/t>"])

@@ -20,6 +20,20 @@ same validated ones, and they replace variable tokens only (never text inside st
 >>> shape = QueryShape.of('SELECT ?l WHERE { ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = ?lang) } }')
 >>> shape.bind({"lang": Literal("en")}, in_filters=True)
 'SELECT ?l WHERE { VALUES (?lang) { ("en") } ?x ?p ?o OPTIONAL { ?x <l> ?l FILTER(lang(?l) = "en") } }'
+
+A bound variable is BOUND, and ``BOUND`` takes a variable, not a term: ``BOUND(?name)`` becomes ``true``.
+
+>>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o FILTER(!BOUND(?k) || ?o = ?k) }")
+>>> shape.bind({"k": NamedNode("http://e/k")}, in_filters=True)
+'SELECT ?x WHERE { VALUES (?k) { (<http://e/k>) } ?x ?p ?o FILTER(!true || ?o = <http://e/k>) }'
+
+A variable written into its FILTER expressions may occur nowhere else in the query; Virtuoso 7 then fails to
+compile (SP031, ``ssg_print_rvr_fixed_val``) a VALUES block of several variables that holds it next to an
+OPTIONAL. So ``in_filters`` also gives each variable a VALUES block of its own, which is the same one solution:
+
+>>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o }")
+>>> shape.bind({"p": NamedNode("http://e/p"), "o": None}, in_filters=True)
+'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } VALUES (?o) { (UNDEF) } ?x ?p ?o }'
 """
 
 from __future__ import annotations
@@ -102,12 +116,11 @@ class QueryShape:
 
     def bind(self, terms: dict[str, Term | None], *, in_filters: bool = False) -> str:
         """The query with a VALUES block binding each named variable (None stays UNDEF); with
-        ``in_filters``, the bound terms are written into the FILTER expressions too."""
+        ``in_filters``, the bound terms are written into the FILTER expressions too, and each variable has
+        a VALUES block of its own."""
         if not terms:
             return self.text
-        names = " ".join(f"?{name}" for name in terms)
-        row = " ".join("UNDEF" if term is None else str(term) for term in terms.values())
-        block = f" VALUES ({names}) {{ ({row}) }}"
+        block = _values(terms, one_per_variable=in_filters)
         at = self.where_brace + 1
         body = self.text[at:]
         if in_filters:
@@ -122,6 +135,14 @@ class QueryShape:
         if offset:
             clauses.append(f"OFFSET {int(offset)}")
         return bound + "\n" + " ".join(clauses) if clauses else bound
+
+
+def _values(terms: dict[str, Term | None], *, one_per_variable: bool) -> str:
+    """One VALUES block of one row binding every variable, or one block per variable (the same solution)."""
+    cells = {name: "UNDEF" if term is None else str(term) for name, term in terms.items()}
+    if one_per_variable:
+        return "".join(f" VALUES (?{name}) {{ ({cell}) }}" for name, cell in cells.items())
+    return f" VALUES ({' '.join(f'?{name}' for name in cells)}) {{ ({' '.join(cells.values())}) }}"
 
 
 def _skip_or(text: str, position: int) -> int | None:
@@ -165,13 +186,15 @@ def _rewrite(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[st
 
 
 def _into_filters(text: str, values: dict[str, str]) -> str:
-    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term."""
+    """``text`` with each variable of ``values`` inside a FILTER expression replaced by its term, and
+    ``BOUND`` of it by ``true`` (``BOUND`` takes a variable, not a term)."""
     if not values:
         return text
-    variable = re.compile(r"[?$](" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])")
+    names = "(" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])"
+    variable = re.compile(r"(?<![\w:?$@])(?i:BOUND)\s*\(\s*[?$]" + names + r"\s*\)|[?$]" + names)
 
     def term(found: re.Match[str]) -> tuple[str, int]:
-        return values[found[1]], found.end()
+        return ("true" if found[1] else values[found[2]]), found.end()
 
     def expression(found: re.Match[str]) -> tuple[str, int]:
         close = _closing(text, found.end() - 1)
