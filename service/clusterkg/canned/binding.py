@@ -29,11 +29,14 @@ A bound variable is BOUND, and ``BOUND`` takes a variable, not a term: ``BOUND(?
 
 A variable written into its FILTER expressions may occur nowhere else in the query; Virtuoso 7 then fails to
 compile (SP031, ``ssg_print_rvr_fixed_val``) a VALUES block of several variables that holds it next to an
-OPTIONAL. So ``in_filters`` also gives each variable a VALUES block of its own, which is the same one solution:
+OPTIONAL. So ``in_filters`` also gives each given variable a VALUES block of its own, which is the same one
+solution; a variable given no value gets none, as a block of one ``UNDEF`` row is the empty solution, which
+joins with every solution unchanged (Virtuoso 7 estimates some queries with such a block many times costlier,
+beyond its ``MaxQueryCostEstimationTime``, and refuses them):
 
 >>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o }")
 >>> shape.bind({"p": NamedNode("http://e/p"), "o": None}, in_filters=True)
-'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } VALUES (?o) { (UNDEF) } ?x ?p ?o }'
+'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
 """
 
 from __future__ import annotations
@@ -116,8 +119,8 @@ class QueryShape:
 
     def bind(self, terms: dict[str, Term | None], *, in_filters: bool = False) -> str:
         """The query with a VALUES block binding each named variable (None stays UNDEF); with
-        ``in_filters``, the bound terms are written into the FILTER expressions too, and each variable has
-        a VALUES block of its own."""
+        ``in_filters``, the bound terms are written into the FILTER expressions too, and each given variable
+        has a VALUES block of its own (one given no value, none)."""
         if not terms:
             return self.text
         block = _values(terms, one_per_variable=in_filters)
@@ -138,10 +141,11 @@ class QueryShape:
 
 
 def _values(terms: dict[str, Term | None], *, one_per_variable: bool) -> str:
-    """One VALUES block of one row binding every variable, or one block per variable (the same solution)."""
+    """One VALUES block of one row binding every variable, or one block per given variable (the same solution:
+    a variable without a value is unbound either way)."""
     cells = {name: "UNDEF" if term is None else str(term) for name, term in terms.items()}
     if one_per_variable:
-        return "".join(f" VALUES (?{name}) {{ ({cell}) }}" for name, cell in cells.items())
+        return "".join(f" VALUES (?{name}) {{ ({term}) }}" for name, term in terms.items() if term is not None)
     return f" VALUES ({' '.join(f'?{name}' for name in cells)}) {{ ({' '.join(cells.values())}) }}"
 
 
