@@ -14,11 +14,11 @@ import pytest
 from pyoxigraph import NamedNode, Quad, QuerySolutions, parse_query_results
 from pyoxigraph import Store as OxStore
 
-from clusterkg.formats import BY_NAME
-from clusterkg.sparql.engine_results import byte_budget
 from clusterkg.errors import QueryMemory, QuerySyntaxError, QueryTimeout, StoreLocked
+from clusterkg.formats import BY_NAME
 from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
 from clusterkg.sources import Resources
+from clusterkg.sparql.engine_results import byte_budget
 from clusterkg.store.base import QueryJob, QueryResult, Store
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore

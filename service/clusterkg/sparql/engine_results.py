@@ -26,11 +26,17 @@ True
 
 from __future__ import annotations
 
+import io
+from typing import TYPE_CHECKING
+
 from pyoxigraph import QuerySolutions
 
 from ..formats import Format
 from .result_rows import count_rows
 from .serialise import Serialised
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 #: Bytes of a document's head (variables, namespaces) the budget allows besides its rows.
 HEAD_BYTES = 64 * 1024
@@ -44,8 +50,8 @@ class OverBudget(Exception):
     """The engine wrote more bytes than a ``BoundedSink`` takes."""
 
 
-class BoundedSink:
-    """A write-only binary file that keeps at most ``budget`` bytes and raises ``OverBudget`` beyond.
+class BoundedSink(io.BytesIO):
+    """An in-memory binary file that takes at most ``budget`` bytes and raises ``OverBudget`` beyond.
 
     pyoxigraph writes into it in chunks of up to 8 KiB and stops, letting the exception through, at the
     first write that fails.
@@ -60,20 +66,13 @@ class BoundedSink:
     """
 
     def __init__(self, budget: int) -> None:
+        super().__init__()
         self._budget = budget
-        self._buffer = bytearray()
 
-    def write(self, data: bytes) -> int:
-        if len(self._buffer) + len(data) > self._budget:
+    def write(self, data: ReadableBuffer, /) -> int:
+        if self.tell() + memoryview(data).nbytes > self._budget:
             raise OverBudget(f"more than {self._budget} bytes")
-        self._buffer += data
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to flush: the bytes stay in memory."""
-
-    def getvalue(self) -> bytes:
-        return bytes(self._buffer)
+        return super().write(data)
 
 
 def byte_budget(max_rows: int) -> int:
