@@ -7,7 +7,7 @@ Each count relies on how the engine escapes what it writes (checked in ``tests/t
   else.
 - TSV: a header line, then one line a row; the engine writes every term in its Turtle form, where a
   newline is escaped as ``\\n``, and IRIs, blank node labels and language tags cannot hold one.
-- JSON: the solutions of the document, parsed.
+- JSON: the length of ``results.bindings``, parsed.
 - CSV: records of one field a variable (RFC 4180, as the engine writes it). The engine writes a triple
   term unquoted, so a record may be split or widened by a comma, quote or line break in it; such a
   document is not well formed and not counted (``None``).
@@ -24,14 +24,11 @@ import functools
 import re
 from collections.abc import Callable
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
+import orjson
 
 
 def json_rows(body: bytes, width: int) -> int:
-    """The solutions pyoxigraph's own parser reads (faster than building the bindings with orjson)."""
-    solutions = parse_query_results(body, format=QueryResultsFormat.JSON)
-    assert isinstance(solutions, QuerySolutions), "the engine wrote solutions"
-    return sum(1 for _ in solutions)
+    return len(orjson.loads(body)["results"]["bindings"])
 
 
 def xml_rows(body: bytes, width: int) -> int:
