@@ -1,9 +1,10 @@
 """Write SELECT solutions as SPARQL 1.1 Query Results JSON, XML, CSV and TSV, in Python.
 
-Used where the rows must be counted and cut at the result-row limit while they are written, and for
-answers a remote server sent (parsed, then written the same way as the embedded store's). Each writer
-takes the variables, the rows (tuples of pyoxigraph terms, ``None`` for unbound) and whether the rows
-were cut; the registry (``formats.py``) names the writer of each results format.
+Used where the rows must be cut at the result-row limit while they are written (an answer of the
+embedded store the engine could not write whole, see ``engine_results.py``), and for answers a remote
+server sent (parsed, then written the same way). Each writer takes the variables, the rows (tuples of
+pyoxigraph terms, ``None`` for unbound) and whether the rows were cut; the registry (``formats.py``)
+names the writer of each results format.
 """
 
 from __future__ import annotations
