@@ -9,9 +9,9 @@ Each count relies on how the engine escapes what it writes (checked in ``tests/t
   newline is escaped as ``\\n``, and IRIs, blank node labels and language tags cannot hold one.
 - JSON: the starts of rows (``json_rows``), or the length of ``results.bindings`` parsed with orjson
   when the document holds ``{}``.
-- CSV: records of one field a variable (RFC 4180, as the engine writes it). The engine writes a triple
-  term unquoted, so a record may be split or widened by a comma, quote or line break in it; such a
-  document is not well formed and not counted (``None``).
+- CSV: records of one field a variable (RFC 4180, as the engine writes it). The engine writes IRIs and
+  triple terms unquoted, so a record may be split or widened by a comma, quote or line break in one;
+  such a document is not well formed and not counted (``None``).
 
 >>> count_rows(b'?s\\n<http://e/a>\\n"two\\\\nlines"\\n', "tsv", 1)
 2
