@@ -16,6 +16,7 @@ QUERY = """SELECT ?s ?label ?n ?blank ?none WHERE {
     (<http://e/a> "plain" 1)
     (<http://e/b> "tab\\there, \\"quoted\\"\\nnew line"@en 2.5)
     (<http://e/c> "日本語"@ja UNDEF)
+    (<http://e/d> "نص"@ar--rtl 3)
   }
   BIND(BNODE("x") AS ?blank)
 }"""

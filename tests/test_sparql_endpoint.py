@@ -257,6 +257,17 @@ def test_row_limit_is_visible(tmp_path: Path) -> None:
         assert len(csv.text.strip().splitlines()) == 3
 
 
+def test_the_row_count_header_and_the_cut_are_exact_around_the_limit(tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path, max_result_rows=2))) as small:
+        for fmt in ("json", "xml", "csv", "tsv"):
+            for rows in (1, 2, 3):
+                query = f"SELECT ?n WHERE {{ VALUES ?n {{ {' '.join(str(i) for i in range(rows))} }} }}"
+                response = small.get("/sparql", params={"query": query, "format": fmt})
+                assert response.status_code == 200, (fmt, rows)
+                assert response.headers["X-ClusterKG-Result-Count"] == str(min(rows, 2)), (fmt, rows)
+                assert response.headers.get("X-ClusterKG-Truncated") == ("true" if rows > 2 else None), (fmt, rows)
+
+
 # --- operations and pages --------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import io
 import json
 import time
@@ -10,13 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, QuerySolutions, parse_query_results
 from pyoxigraph import Store as OxStore
 
 from clusterkg.errors import QueryMemory, QuerySyntaxError, QueryTimeout, StoreLocked
+from clusterkg.formats import BY_NAME
 from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
 from clusterkg.sources import Resources
-from clusterkg.store.base import QueryJob, Store
+from clusterkg.sparql.engine_results import byte_budget
+from clusterkg.store.base import QueryJob, QueryResult, Store
 from clusterkg.store.build import build
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.worker_main import encode_job, read_job
@@ -230,6 +233,83 @@ def test_row_limit_truncates(store: EmbeddedStore, sources: Path) -> None:
     assert data["truncated"] is True and len(data["results"]["bindings"]) == 5
     graph = store.query_sync(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", "ntriples", max_rows=2))
     assert graph.truncated and len(graph.body.decode().strip().splitlines()) == 2
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """An empty store with one worker: the answers below come from VALUES blocks."""
+    embedded = EmbeddedStore(tmp_path_factory.mktemp("pool") / "data", workers=1)
+    embedded.start()
+    yield embedded
+    embedded.close()
+
+
+def through_pool(store: EmbeddedStore, job: QueryJob) -> QueryResult:
+    return asyncio.run(store.query(job))
+
+
+def solutions_in(body: bytes, fmt: str) -> list[list[str | None]]:
+    """The rows of a results document, each term as text (``None`` where unbound)."""
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(body.decode(), newline="")))
+        width = len(table[0])  # a row of one empty field is an empty line, read as no field
+        return [[cell or None for cell in row] + [None] * (width - len(row)) for row in table[1:]]
+    if fmt == "json":  # read with json: pyoxigraph's parser refuses the "truncated" member
+        document = json.loads(body)
+        names = document["head"]["vars"]
+        return [[row[n]["value"] if n in row else None for n in names] for row in document["results"]["bindings"]]
+    parsed = parse_query_results(body, format=BY_NAME[fmt].results_format)
+    assert isinstance(parsed, QuerySolutions)
+    return [[None if term is None else term.value for term in row] for row in parsed]
+
+
+LIMIT = 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("rows", [LIMIT - 1, LIMIT, LIMIT + 1, 3 * LIMIT])
+def test_the_row_count_and_the_cut_are_exact_around_the_limit(pool: EmbeddedStore, fmt: str, rows: int) -> None:
+    query = f"SELECT ?n ?m WHERE {{ VALUES ?n {{ {' '.join(str(i) for i in range(rows))} }} }} ORDER BY ?n"
+    result = through_pool(pool, QueryJob(query, fmt, max_rows=LIMIT))
+    sent = min(rows, LIMIT)
+    assert (result.count, result.truncated, result.result_format) == (sent, rows > LIMIT, fmt)
+    assert solutions_in(result.body, fmt) == [[str(i), None] for i in range(sent)]
+    if fmt == "json":
+        assert json.loads(result.body).get("truncated", False) is (rows > LIMIT)
+    if fmt == "xml":
+        assert (b"<!-- truncated" in result.body) is (rows > LIMIT)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_an_answer_larger_than_the_byte_budget_still_answers_whole(pool: EmbeddedStore, fmt: str) -> None:
+    long = "長い" * (byte_budget(LIMIT) // 12)  # 6 bytes each: three rows of half the budget each
+    query = f'SELECT ?v WHERE {{ VALUES ?k {{ 1 2 3 }} BIND(CONCAT(STR(?k), "{long}") AS ?v) }} ORDER BY ?v'
+    result = through_pool(pool, QueryJob(query, fmt, max_rows=LIMIT))
+    assert len(result.body) > byte_budget(LIMIT)
+    assert (result.count, result.truncated) == (3, False)
+    assert solutions_in(result.body, fmt) == [["1" + long], ["2" + long], ["3" + long]]
+
+
+#: Literals whose characters a writer must escape, or may get wrong: line breaks, quotes, tabs, markup,
+#: separators, backslashes, text in several scripts.
+AWKWARD_TEXT = [
+    'tab\there, "quoted"\nnew line',
+    "crlf\r\nand a lone\rreturn",
+    "back\\slash and \\n, not a newline",
+    "日本語の説明 😀 ünïcödé",
+    "<result>&amp;</result>",
+    "",
+]
+SPARQL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_awkward_literals_round_trip(pool: EmbeddedStore, fmt: str) -> None:
+    rows = " ".join(f'({i} "{text.translate(SPARQL_ESCAPES)}")' for i, text in enumerate(AWKWARD_TEXT))
+    query = f"SELECT ?v WHERE {{ VALUES (?i ?v) {{ {rows} }} }} ORDER BY ?i"
+    result = through_pool(pool, QueryJob(query, fmt, max_rows=LIMIT + 1))
+    assert (result.count, result.truncated) == (len(AWKWARD_TEXT), False)
+    assert [row[0] or "" for row in solutions_in(result.body, fmt)] == AWKWARD_TEXT
 
 
 def test_a_second_writer_is_told_the_store_is_locked(store: EmbeddedStore, tmp_path: Path) -> None:

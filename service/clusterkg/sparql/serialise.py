@@ -2,7 +2,8 @@
 
 SELECT solutions go through the registry's Python writer of their format (``sparql/writers.py``), which
 can stop after N rows; booleans and graphs (CONSTRUCT/DESCRIBE) use pyoxigraph's serialisers. Used by the
-embedded store's workers, by the remote store after parsing the server's answer, and by the CLI.
+embedded store for an answer the engine could not write whole (``engine_results.py``), and by the
+remote store after parsing the server's answer.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Write SELECT solutions as SPARQL 1.1 Query Results JSON, XML, CSV and TSV, in Python.
 
-Used where the rows must be counted and cut at the result-row limit while they are written, and for
-answers a remote server sent (parsed, then written the same way as the embedded store's). Each writer
-takes the variables, the rows (tuples of pyoxigraph terms, ``None`` for unbound) and whether the rows
-were cut; the registry (``formats.py``) names the writer of each results format.
+Used where the rows must be cut at the result-row limit while they are written (an answer of the
+embedded store the engine could not write whole, see ``engine_results.py``), and for answers a remote
+server sent (parsed, then written the same way). Each writer takes the variables, the rows (tuples of
+pyoxigraph terms, ``None`` for unbound) and whether the rows were cut; the registry (``formats.py``)
+names the writer of each results format.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ XSD_STRING = XSD + "string"
 RDF_LANG_STRING = RDF + "langString"
 RDF_DIR_LANG_STRING = RDF + "dirLangString"
 SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
+ITS_NS = "http://www.w3.org/2005/11/its"
 
 
 # --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------------
@@ -45,13 +47,21 @@ def _json_term(term: Term) -> dict[str, object]:
     }
 
 
+def _direction(term: Literal) -> str | None:
+    """``ltr`` or ``rtl`` for a directional language-tagged string, else ``None``."""
+    direction = getattr(term, "direction", None)
+    if direction is None:
+        return None
+    return str(direction.value if hasattr(direction, "value") else direction).lower()
+
+
 def _json_literal(term: Literal) -> dict[str, object]:
     out: dict[str, object] = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-        direction = getattr(term, "direction", None)
+        direction = _direction(term)
         if direction is not None:
-            out["its:dir"] = str(direction.value if hasattr(direction, "value") else direction).lower()
+            out["its:dir"] = direction
     elif term.datatype.value != XSD_STRING:
         out["datatype"] = term.datatype.value
     return out
@@ -77,7 +87,7 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}{_xml_direction(term)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
@@ -85,6 +95,14 @@ def _xml_term(term: Term) -> str:
         f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}</predicate>"
         f"<object>{_xml_term(term.object)}</object></triple>"
     )
+
+
+def _xml_direction(term: Literal) -> str:
+    """The ITS 2.0 attributes of a directional language-tagged string (SPARQL 1.2 results XML)."""
+    direction = _direction(term)
+    if direction is None:
+        return ""
+    return f' its:dir="{direction}" xmlns:its="{ITS_NS}" its:version="2.0"'
 
 
 def _xml_rows(variables: Sequence[str], rows: list[Row]) -> Iterator[str]:

@@ -1,4 +1,9 @@
-"""Evaluate a query on a pyoxigraph store and serialise the answer (in a worker process, or in the CLI)."""
+"""Evaluate a query on a pyoxigraph store and serialise the answer (in a worker process, or in the CLI).
+
+SELECT solutions are written by the engine's own serialisers when the whole answer is within the row
+limit (``sparql/engine_results.py``); an answer that is not is evaluated again and written by the Python
+writers, which stop at the limit and mark the cut.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..formats import BY_NAME, Format, Kind, of_kind
+from ..sparql.engine_results import write_whole
 from ..sparql.serialise import Serialised, serialise_boolean, serialise_solutions, serialise_triples
 from .base import QueryJob, QueryResult
 
@@ -56,4 +62,10 @@ def in_kind(name: str, kind: Kind) -> Format:
 def evaluate(store: OxStore, job: QueryJob) -> QueryResult:
     """Raises ``SyntaxError`` for a malformed query and ``OSError``/``ValueError`` when evaluation fails."""
     answer = store.query(job.query, **dataset_options(job))
+    if isinstance(answer, QuerySolutions):
+        fmt = in_kind(job.result_format, Kind.RESULTS)
+        whole = write_whole(answer, fmt, job.max_rows)
+        if whole is not None:
+            return QueryResult(whole.body, fmt.name, whole.count)
+        answer = store.query(job.query, **dataset_options(job))  # the first answer is spent
     return serialise_answer(answer, job.result_format, job.max_rows)
