@@ -123,3 +123,24 @@ def test_the_engines_csv_reads_as_the_same_table_as_ours() -> None:
 
     assert table(whole.body) == table(ours(AWKWARD, "csv"))
     assert table(whole.body)[2][1] == 'tab\there, "quoted"\nnew line\r\nand crlf'
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SHORT_AND_LONG_FORMS = f"""SELECT ?s ?label ?n ?m WHERE {{
+  VALUES (?s ?label ?n) {{
+    (<http://e/a> "plain" 1)
+    (<http://e/b> "tab\\there, \\"quoted\\"\\nnew line\\r\\nand crlf"@en 2.5)
+    (<http://e/d> "back\\\\slash\\u0001"^^<http://e/dt> "x\\ny"^^<{XSD}integer>)
+    (<http://e/e> "" "rtl"@ar--rtl)
+  }}
+  VALUES ?m {{ -2 +3 -.5 "1"^^<{XSD}decimal> "1.5E2"^^<{XSD}double> "NaN"^^<{XSD}double> true
+              "TRUE"^^<{XSD}boolean> "x"^^<{XSD}string> <<( <http://e/a> <http://e/p> 1 )>> }}
+}}"""
+
+
+def test_our_tsv_is_the_engines_tsv_byte_for_byte() -> None:
+    """An answer written by us (remote or cut) reads exactly like one the engine wrote: numbers and
+    booleans in their short form, other literals quoted, quoted triples in brackets."""
+    engine = solutions(SHORT_AND_LONG_FORMS).serialize(format=QueryResultsFormat.TSV)
+    assert ours(SHORT_AND_LONG_FORMS, "tsv") == engine
+    assert b"\t1\t" in engine and b'"TRUE"^^' in engine and b"<<( <http://e/a> <http://e/p> 1 )>>" in engine

@@ -27,22 +27,24 @@ A bound variable is BOUND, and ``BOUND`` takes a variable, not a term: ``BOUND(?
 >>> shape.bind({"k": NamedNode("http://e/k")}, in_filters=True)
 'SELECT ?x WHERE { VALUES (?k) { (<http://e/k>) } ?x ?p ?o FILTER(!true || ?o = <http://e/k>) }'
 
-A variable written into its FILTER expressions may occur nowhere else in the query; Virtuoso 7 then fails to
-compile (SP031, ``ssg_print_rvr_fixed_val``) a VALUES block of several variables that holds it next to an
-OPTIONAL. So ``in_filters`` also gives each given variable a VALUES block of its own, which is the same one
-solution; a variable given no value gets none, as a block of one ``UNDEF`` row is the empty solution, which
-joins with every solution unchanged (Virtuoso 7 estimates some queries with such a block many times costlier,
-beyond its ``MaxQueryCostEstimationTime``, and refuses them):
+A variable written into its FILTER expressions may then occur nowhere else in the query; Virtuoso 7 fails to
+compile (SP031, ``ssg_print_rvr_fixed_val``) a VALUES block of several variables that holds such a variable
+next to an OPTIONAL. So ``in_filters`` gives each such variable a VALUES block of its own, and the variables
+that still occur in the query one block together (the same one solution either way: Virtuoso 7 estimates a
+query with a block per variable many times costlier, beyond its ``MaxQueryCostEstimationTime``, and refuses
+it). A variable given no value gets no block, as a block of one ``UNDEF`` row is the empty solution, which
+joins with every solution unchanged (and costs as much on Virtuoso 7):
 
->>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o }")
->>> shape.bind({"p": NamedNode("http://e/p"), "o": None}, in_filters=True)
-'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
+>>> shape = QueryShape.of("SELECT ?x WHERE { ?x ?p ?o ?q FILTER(?o != ?k) }")
+>>> shape.bind({"p": NamedNode("http://e/p"), "q": NamedNode("http://e/q"), "k": Literal("k"), "o": None},
+...            in_filters=True)
+'SELECT ?x WHERE { VALUES (?p ?q) { (<http://e/p> <http://e/q>) } VALUES (?k) { ("k") } ?x ?p ?o ?q FILTER(?o != "k") }'
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
@@ -62,6 +64,8 @@ SKIPPED = re.compile(
 TOKEN = re.compile(r"[{}]|(?<![\w:?$@])[A-Za-z]+(?![\w:])")
 # A FILTER keyword and the opening parenthesis of its expression (a bracketted one or a function call).
 FILTER = re.compile(r"(?<![\w:?$@])FILTER\s*(?:[A-Za-z_][\w:-]*\s*)?\(", re.IGNORECASE)
+# Where a variable's name ends: no further name character (SPARQL's VARNAME) follows.
+NAME_END = r"(?![\w\u00b7\u0300-\u036f\u203f\u2040])"
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 TRAILING = ("LIMIT", "OFFSET", "VALUES")
 
@@ -119,16 +123,20 @@ class QueryShape:
 
     def bind(self, terms: dict[str, Term | None], *, in_filters: bool = False) -> str:
         """The query with a VALUES block binding each named variable (None stays UNDEF); with
-        ``in_filters``, the bound terms are written into the FILTER expressions too, and each given variable
-        has a VALUES block of its own (one given no value, none)."""
+        ``in_filters``, the bound terms are written into the FILTER expressions too, a variable that then
+        occurs nowhere else has a VALUES block of its own, and one given no value has none."""
         if not terms:
             return self.text
-        block = _values(terms, one_per_variable=in_filters)
         at = self.where_brace + 1
         body = self.text[at:]
-        if in_filters:
-            body = _into_filters(body, {name: str(term) for name, term in terms.items() if term is not None})
-        return self.text[:at] + block + body
+        if not in_filters:
+            return self.text[:at] + _values(terms) + body
+        given = {name: term for name, term in terms.items() if term is not None}
+        body = _into_filters(body, {name: str(term) for name, term in given.items()})
+        staying = _occurring(body, given)
+        blocks = [_values({name: given[name] for name in staying})] if staying else []
+        blocks += [_values({name: term}) for name, term in given.items() if name not in staying]
+        return self.text[:at] + "".join(blocks) + body
 
     def page(self, bound: str, limit: int | None, offset: int = 0) -> str:
         """Append LIMIT/OFFSET (integers only) after the query's own solution modifiers."""
@@ -140,13 +148,16 @@ class QueryShape:
         return bound + "\n" + " ".join(clauses) if clauses else bound
 
 
-def _values(terms: dict[str, Term | None], *, one_per_variable: bool) -> str:
-    """One VALUES block of one row binding every variable, or one block per given variable (the same solution:
-    a variable without a value is unbound either way)."""
+def _values(terms: dict[str, Term | None]) -> str:
+    """One VALUES block of one row binding every variable (None stays UNDEF)."""
     cells = {name: "UNDEF" if term is None else str(term) for name, term in terms.items()}
-    if one_per_variable:
-        return "".join(f" VALUES (?{name}) {{ ({term}) }}" for name, term in terms.items() if term is not None)
     return f" VALUES ({' '.join(f'?{name}' for name in cells)}) {{ ({' '.join(cells.values())}) }}"
+
+
+def _occurring(text: str, names: Iterable[str]) -> list[str]:
+    """The variables of ``names`` that occur in ``text`` outside strings, IRIs and comments, in that order."""
+    bare = SKIPPED.sub(" ", text)
+    return [name for name in names if re.search(r"[?$]" + re.escape(name) + NAME_END, bare)]
 
 
 def _skip_or(text: str, position: int) -> int | None:
@@ -194,7 +205,7 @@ def _into_filters(text: str, values: dict[str, str]) -> str:
     ``BOUND`` of it by ``true`` (``BOUND`` takes a variable, not a term)."""
     if not values:
         return text
-    names = "(" + "|".join(map(re.escape, values)) + r")(?![\w\u00b7\u0300-\u036f\u203f\u2040])"
+    names = "(" + "|".join(map(re.escape, values)) + ")" + NAME_END
     variable = re.compile(r"(?<![\w:?$@])(?i:BOUND)\s*\(\s*[?$]" + names + r"\s*\)|[?$]" + names)
 
     def term(found: re.Match[str]) -> tuple[str, int]:

@@ -9,6 +9,7 @@ names the writer of each results format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -146,8 +147,43 @@ def write_csv(variables: Sequence[str], rows: list[Row], truncated: bool) -> byt
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+# A number or boolean whose lexical form is Turtle's own short form is written bare, the way the
+# engine's TSV writer does; any other literal is written quoted, with its language or datatype.
+_TSV_BARE = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+_TSV_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"})
+
+
+def _tsv_literal(literal: Literal) -> str:
+    quoted = '"' + literal.value.translate(_TSV_ESCAPES) + '"'
+    if literal.language is not None:
+        direction = getattr(literal, "direction", None)
+        return f"{quoted}@{literal.language}" + (f"--{direction}" if direction else "")
+    datatype = literal.datatype.value
+    if datatype == XSD_STRING:
+        return quoted
+    bare = _TSV_BARE.get(datatype)
+    if bare is not None and bare.fullmatch(literal.value):
+        return literal.value
+    return f"{quoted}^^<{datatype}>"
+
+
+def _tsv_term(term: Term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        return _tsv_literal(term)
+    return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
+
+
 def _tsv_value(term: Term | None) -> str:
-    return "" if term is None else str(term).replace("\t", "\\t")
+    return "" if term is None else _tsv_term(term)
 
 
 def write_tsv(variables: Sequence[str], rows: list[Row], truncated: bool) -> bytes:
