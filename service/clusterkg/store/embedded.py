@@ -10,6 +10,10 @@ case checks) from it; its query workers (``workers.py``) read snapshots. With se
 publishes and closes it (``shared.py``); all reads go to snapshots. A write answers only once its
 snapshot is published and the data version bumped, so the next query of any process sees it (a worker
 moves to the newest snapshot when the version changed), and a snapshot holds whole transactions only.
+
+A bounded lookup (one triple pattern with a constant subject, ``lookups.py``) is evaluated by the HTTP
+process itself, on the same view its own reads use (the store it writes, or the newest snapshot): it
+cannot run away, so it needs no killable worker, and it sees every write that has answered.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ..errors import QueryFailed, QuerySyntaxError, ServiceForbidden, StoreLocke
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
+from .lookups import is_bounded_lookup
 from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
@@ -225,6 +230,8 @@ class EmbeddedStore:
             if job.federated and self._pool is not None:
                 raise ServiceForbidden("This service calls no SERVICE endpoint (CLUSTERKG_SERVICE_ALLOWLIST).")
             return await asyncio.to_thread(self.query_sync, job)
+        if not job.federated and is_bounded_lookup(job.query):
+            return self.query_sync(job)  # the cost of its answer: no worker needed to stop it (lookups.py)
         if self._shared_version is not None:
             pool.version = self._shared_version.value
         return await pool.run(job)
