@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         description="Bytes of address space each query worker may use (503 query_memory beyond); "
         "accepts K/M/G suffixes. Default: half the machine's memory shared among the workers of all HTTP processes.",
     )
+    replica_bytes: Annotated[int, NoDecode] = Field(
+        default=64 * 2**20,
+        ge=0,
+        description="Snapshots of the embedded store whose files take at most this many bytes are read from an "
+        "in-memory copy by each query worker and HTTP process (about twice that in memory each; 0: never); "
+        "accepts K/M/G suffixes.",
+    )
     query_workers: int = Field(
         default_factory=available_cores,
         ge=1,
@@ -116,7 +123,7 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("query_memory", mode="before")
+    @field_validator("query_memory", "replica_bytes", mode="before")
     @classmethod
     def _parse_bytes(cls, value: object) -> object:
         """``"2G"``, ``"512M"``, ``"1500000000"``: the memory cap in bytes."""

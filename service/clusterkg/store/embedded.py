@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,10 +30,12 @@ from pyoxigraph import Store as OxStore
 
 from ..config import Settings
 from ..errors import QueryFailed, QuerySyntaxError, ServiceForbidden, StoreLocked, StoreUnavailable
+from ..namespaces import META_GRAPH
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
 from .lookups import is_bounded_lookup
+from .replica import DEFAULT_MAX_BYTES, ReplicaReader
 from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
@@ -63,12 +65,16 @@ class EmbeddedStore:
         shared: bool = False,
         federation: bool = False,
         query_memory: int | None = None,
+        replica_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.path = store_path(data_dir)
         self.snapshots = snapshots_dir(data_dir)
         self.workers = workers
         #: Bytes of address space each query worker may use (``CLUSTERKG_QUERY_MEMORY``).
         self.query_memory = query_memory
+        #: Snapshots whose files take at most this many bytes are read from an in-memory copy by the query
+        #: workers and the HTTP processes that read snapshots (``replica.py``; 0: never).
+        self.replica_bytes = replica_bytes
         #: Whether a worker with network evaluates federated queries (``QueryJob.federated``); the other
         #: workers have none (``sandbox.py``).
         self.federation = federation
@@ -77,7 +83,7 @@ class EmbeddedStore:
         self._shared_version: SharedVersion | None = None
         self._view_version = 0
         self._store: OxStore | None = None
-        self._reader: SnapshotReader | None = None
+        self._reader: SnapshotReader | ReplicaReader | None = None
         self._pool: WorkerPool | None = None
         self._federation_pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
@@ -95,6 +101,7 @@ class EmbeddedStore:
             shared=settings.several_processes,
             federation=federation,
             query_memory=settings.query_memory_bytes,
+            replica_bytes=settings.replica_bytes,
         )
 
     @property
@@ -130,7 +137,7 @@ class EmbeddedStore:
                 self._federation_pool = self._start_pool(1, isolate=False)
 
     def _start_pool(self, size: int, isolate: bool) -> WorkerPool:
-        pool = WorkerPool(self.snapshots, size, isolate=isolate, memory=self.query_memory)
+        pool = WorkerPool(self.snapshots, size, isolate=isolate, memory=self.query_memory, replica=self.replica_bytes)
         pool.version = self._version
         pool.start()
         return pool
@@ -148,7 +155,7 @@ class EmbeddedStore:
     def _start_shared(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         self._shared_version = SharedVersion(self.path.parent)
-        self._reader = SnapshotReader(self.snapshots)
+        self._reader = ReplicaReader(self.snapshots, self.replica_bytes)
         if current_number(self.snapshots) is None:
             with self.writing():
                 pass  # the first snapshot (of an empty store if there was none)
@@ -163,9 +170,9 @@ class EmbeddedStore:
                 pass
         self._store = self._reader.refresh()
 
-    def _publish(self) -> None:
+    def _publish(self, changed: Collection[str] | None = None) -> None:
         assert self._store is not None
-        publish(self._store, self.snapshots)
+        publish(self._store, self.snapshots, changed)
 
     def _tell_other_processes(self) -> None:
         """A command (``clusterkg load``...) writing between the writes of several server processes bumps
@@ -211,6 +218,8 @@ class EmbeddedStore:
             version = self._shared_version.value
             if self._view_version != version:  # a process wrote: read its snapshot
                 self._store, self._view_version = self._reader.refresh(), version
+        if self._reader is not None:
+            return self._reader.store or self._store
         return self._store
 
     @contextmanager
@@ -267,18 +276,19 @@ class EmbeddedStore:
         return records
 
     def replace_graph(self, record: SourceRecord, ntriples: str) -> None:
-        self.update(updates.replace_graph(record, ntriples))
+        self.update(updates.replace_graph(record, ntriples), changed=(record.graph, META_GRAPH))
 
     def drop_graph(self, graph: str) -> None:
-        self.update(updates.drop_graph(graph))
+        self.update(updates.drop_graph(graph), changed=(graph, META_GRAPH))
 
-    def update(self, sparql_update: str) -> None:
-        """Apply an update in one transaction, flush it, and tell the workers to reopen."""
-        with self.writing() as store:
+    def update(self, sparql_update: str, changed: Collection[str] | None = None) -> None:
+        """Apply an update in one transaction, flush it, and tell the workers to reopen. ``changed``: the
+        named graphs the update may change (``None``: any)."""
+        with self.writing(changed) as store:
             store.update(sparql_update)
 
     def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
-        with self.writing() as store:
+        with self.writing((graph,)) as store:
             if new and bool(store.query(updates.resources_taken(new))):
                 return False
             target = NamedNode(graph)
@@ -286,21 +296,23 @@ class EmbeddedStore:
             return True
 
     @contextmanager
-    def writing(self) -> Iterator[OxStore]:
+    def writing(self, changed: Collection[str] | None = None) -> Iterator[OxStore]:
         """Direct write access (bulk loads); afterwards a snapshot is published, the data version bumped and
-        the workers told to move to it, whether the write succeeded or not."""
+        the workers told to move to it, whether the write succeeded or not. ``changed``: the named graphs
+        the write may change, recorded with the snapshot for the readers that keep a copy (``None``: any;
+        they copy everything again)."""
         if self.read_only:
             raise StoreUnavailable("This store was opened read-only: it cannot be written.")
         with self._write_lock:
             if self._shared_version is not None:
-                with open_for_writing(self.path, self._shared_version) as store:
+                with open_for_writing(self.path, self._shared_version, changed=changed) as store:
                     yield store
                 return
             try:
                 yield self.store
             finally:
                 self.store.flush()
-                self._publish()
+                self._publish(changed)
                 self._tell_other_processes()
                 self._version += 1
                 for pool in (self._pool, self._federation_pool):

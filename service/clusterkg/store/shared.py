@@ -15,7 +15,7 @@ import mmap
 import os
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -96,24 +96,27 @@ class WriteHandle:
             raise StoreUnavailable("The write is over: the store is no longer open for writing.")
         return getattr(self._store, name)
 
-    def release(self, snapshots: Path) -> None:
-        """Publish a snapshot of what was written, and close."""
+    def release(self, snapshots: Path, changed: Collection[str] | None = None) -> None:
+        """Publish a snapshot of what was written (``changed``: the named graphs it changed, if known), and
+        close."""
         if self._store is not None:
             self._store.flush()
-            publish(self._store, snapshots)
+            publish(self._store, snapshots, changed)
             self._store = None
 
 
 @contextmanager
-def open_for_writing(store_dir: Path, version: SharedVersion | None, timeout: float = 60.0) -> Iterator[OxStore]:
-    """The store opened for writing under the write lock; a snapshot published, the store closed and the
-    version bumped after."""
+def open_for_writing(
+    store_dir: Path, version: SharedVersion | None, timeout: float = 60.0, changed: Collection[str] | None = None
+) -> Iterator[OxStore]:
+    """The store opened for writing under the write lock; a snapshot published (recording the named graphs
+    ``changed``, when the caller knows them), the store closed and the version bumped after."""
     with write_lock(store_dir.parent, timeout):
         handle = WriteHandle(_open_primary(store_dir, time.monotonic() + timeout))
         try:
             yield cast(OxStore, handle)
         finally:
-            handle.release(store_dir.parent / SNAPSHOTS_SUBDIR)
+            handle.release(store_dir.parent / SNAPSHOTS_SUBDIR, changed)
             if version is not None:
                 version.bump()
 

@@ -16,16 +16,22 @@ older than the current one is removed by whoever takes that lock exclusively wit
 after publishing, a reader after moving on), so no snapshot disappears under a reader. A reader takes
 the lock, then checks that the lock file is still the one at that path: if a remover took it first, the
 reader reads ``current`` again.
+
+Beside each snapshot the writer may record which named graphs the write changed (``<number>.changes``, a
+JSON list of IRIs, written before the snapshot is published); a write that cannot say records nothing.
+A reader that keeps its own copy of the data (``replica.py``) applies these changes instead of copying
+everything again; where one record between its copy and the current snapshot is missing, it copies all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +40,8 @@ from typing import Any
 SNAPSHOTS_SUBDIR = "snapshots"
 CURRENT_FILE = "current"
 ACQUIRE_ATTEMPTS = 100
+#: How many change records are kept behind the current snapshot (each a few bytes).
+KEPT_CHANGES = 256
 
 
 class NoSnapshot(LookupError):
@@ -46,6 +54,10 @@ def snapshots_dir(data_dir: Path) -> Path:
 
 def _name(number: int) -> str:
     return f"{number:012d}"
+
+
+def snapshot_path(root: Path, number: int) -> Path:
+    return root / _name(number)
 
 
 def _lock_path(root: Path, number: int) -> Path:
@@ -64,14 +76,28 @@ def _numbers(root: Path) -> list[int]:
     return sorted(int(path.stem) for path in root.glob("*.lock") if path.stem.isdigit())
 
 
-def publish(store: Any, root: Path) -> int:
+def _changes_path(root: Path, number: int) -> Path:
+    return root / f"{_name(number)}.changes"
+
+
+def publish(store: Any, root: Path, changed: Collection[str] | None = None) -> int:
     """Checkpoint the read-write ``store`` into a new snapshot and make it the current one; call only
-    while holding the store open for writing (so one publisher at a time). Older unheld snapshots go."""
+    while holding the store open for writing (so one publisher at a time). ``changed``: the named graphs
+    the write changed, recorded for the readers that copy the data (``None``: it cannot say). Older unheld
+    snapshots go."""
     root.mkdir(parents=True, exist_ok=True)
     number = max([*_numbers(root), current_number(root) or 0]) + 1
     _lock_path(root, number).touch()
     target = root / _name(number)
     store.backup(str(target))
+    record = _changes_path(root, number)
+    if changed is not None:
+        staged_record = root / f"changes.{os.getpid()}"
+        staged_record.write_text(json.dumps(sorted(set(changed))), encoding="utf-8")
+        os.replace(staged_record, record)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(record)  # left by an older store with the same number
     staged = root / f"{CURRENT_FILE}.{os.getpid()}"
     staged.write_text(f"{number}\n", encoding="ascii")
     os.replace(staged, root / CURRENT_FILE)
@@ -79,9 +105,42 @@ def publish(store: Any, root: Path) -> int:
     return number
 
 
+def changed_graphs(root: Path, since: int, until: int) -> set[str] | None:
+    """The named graphs the writes after snapshot ``since`` up to ``until`` changed, or ``None`` when one of
+    them recorded nothing (or its record is gone)."""
+    graphs: set[str] = set()
+    for number in range(since + 1, until + 1):
+        try:
+            names = json.loads(_changes_path(root, number).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        if not isinstance(names, list) or not all(isinstance(name, str) and name for name in names):
+            return None
+        graphs.update(names)
+    return graphs
+
+
+def snapshot_bytes(path: Path) -> int:
+    """The size of a snapshot's files (RocksDB's tables are compressed: the data in memory takes about twice
+    as much)."""
+    total = 0
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(path):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
 def prune(root: Path) -> list[int]:
-    """Remove the snapshots older than the current one that no process holds; the numbers removed."""
+    """Remove the snapshots older than the current one that no process holds, and the change records far
+    behind it; the numbers of the snapshots removed."""
     current = current_number(root)
+    if current is not None:
+        for record in root.glob("*.changes"):
+            if record.stem.isdigit() and int(record.stem) <= current - KEPT_CHANGES:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(record)
     removed = []
     for number in _numbers(root):
         if current is None or number >= current:
@@ -206,6 +265,15 @@ class SnapshotReader:
                 if not self._reads[number]:
                     del self._reads[number]
                 self._release_unread()
+
+    def let_go(self) -> None:
+        """Stop following the snapshots: the one held is released once no read that borrowed it is running
+        (``refresh()`` opens the current one again)."""
+        with self._lock:
+            if self._held is not None:
+                self._superseded.append(self._held)
+            self._held, self._store = None, None
+            self._release_unread()
 
     def _release_unread(self) -> None:
         """Release the superseded snapshots no read uses any more (with the lock held)."""

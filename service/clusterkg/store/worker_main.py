@@ -1,7 +1,8 @@
 """The worker process's side of ``workers.py``: read jobs from stdin, answer on stdout.
 
 A worker reads published snapshots of the store only (``snapshots.py``), never the directory a process
-writes; when a job carries a new data version it moves to the newest snapshot before evaluating.
+writes, through an in-memory copy when the snapshot is small enough (``replica.py``); when a job carries
+a new data version it moves to the newest snapshot before evaluating.
 
 Kept apart from the pool so that a worker starts fast (it imports only pyoxigraph and the serialisers).
 """
@@ -17,8 +18,8 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from .base import QueryJob
+from .replica import ReplicaReader
 from .sandbox import isolate_network
-from .snapshots import SnapshotReader
 
 #: A job: sizes of the rest, data version, row limit, default and named graph counts; then length-prefixed
 #: UTF-8 strings (result format, query, default graphs, named graphs).
@@ -97,7 +98,7 @@ def read_reply(stream: IO[bytes]) -> Reply | None:
 
 
 def _answer(
-    reader: SnapshotReader, version: int, message: tuple[int, QueryJob], isolated: bool = False
+    reader: ReplicaReader, version: int, message: tuple[int, QueryJob], isolated: bool = False
 ) -> tuple[int, bytes]:
     """Evaluate one job on the newest snapshot (moved to when the data version changed); the reply frame."""
     from .evaluate import evaluate  # noqa: PLC0415 - imported in the worker only
@@ -107,7 +108,8 @@ def _answer(
         if wanted != version or reader.store is None:
             reader.refresh()
             version = wanted
-        result = evaluate(reader.store, job)
+        with reader.reading() as store:  # not released by the copy's adoption meanwhile
+            result = evaluate(store, job)
         return version, encode_reply(OK, result.body, result.result_format, result.count, result.truncated)
     except SyntaxError as error:
         return version, encode_reply(SYNTAX, str(error).encode())
@@ -126,10 +128,11 @@ def limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None) -> None:
+def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None, replica: int = 0) -> None:
     """Serve jobs from stdin until it closes. Anything printed goes to stderr, not into the frames. With
     ``isolate``, the worker first leaves the network (``sandbox.py``) and says whether it could; with
-    ``memory``, it may use at most that many bytes of address space."""
+    ``memory``, it may use at most that many bytes of address space; snapshots of at most ``replica`` bytes
+    are read from a copy in memory (``replica.py``)."""
     isolated = isolate_network() if isolate else False
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
@@ -139,7 +142,7 @@ def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None
     if memory is not None:
         limit_memory(memory)
     _send(out, encode_reply(READY, flag=isolated))
-    reader = SnapshotReader(Path(snapshots))
+    reader = ReplicaReader(Path(snapshots), replica)
     version = -1
     while (message := read_job(inp)) is not None:
         version, reply = _answer(reader, version, message, isolated)
@@ -152,10 +155,11 @@ def _send(out: IO[bytes], frame: bytes) -> None:
 
 
 def _main(argv: list[str]) -> None:
-    """``worker_main SNAPSHOTS_DIR [isolated] [memory=BYTES]``."""
+    """``worker_main SNAPSHOTS_DIR [isolated] [memory=BYTES] [replica=BYTES]``."""
     flags = dict(arg.partition("=")[::2] for arg in argv[1:])
     memory = flags.get("memory")
-    worker_main(argv[0], isolate="isolated" in flags, memory=int(memory) if memory else None)
+    replica = int(flags.get("replica") or 0)
+    worker_main(argv[0], isolate="isolated" in flags, memory=int(memory) if memory else None, replica=replica)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Query worker processes that can be killed: the only way to stop a pyoxigraph query that runs too long.
 
 Each worker is ``python -m clusterkg.store.worker_main SNAPSHOTS_DIR``: it opens the current published snapshot
-of the store read-only (``snapshots.py``) and answers jobs sent over its stdin/stdout pipes as
+of the store read-only (``snapshots.py``), copies it into memory when it is small enough (``replica.py``) and answers jobs sent over its stdin/stdout pipes as
 bytes (a fixed header and a body, ``worker_main.py``); the event loop writes a job and reads the reply, so a
 query costs no thread hand-off. A job carries the store's data version; a worker moves to the newest snapshot when
 the version changed (a write was published). When a job
@@ -89,9 +89,10 @@ class Worker:
     """One worker process and its pipes: its replies are read by the event loop (``_on_readable``), no thread.
     ``on_free`` is called (in the loop) when the worker has answered a job and can take the next."""
 
-    def __init__(self, snapshots: Path, isolate: bool = False, memory: int | None = None) -> None:
+    def __init__(self, snapshots: Path, isolate: bool = False, memory: int | None = None, replica: int = 0) -> None:
         self.isolated = False
         flags = [*(["isolated"] if isolate else []), *([f"memory={memory}"] if memory else [])]
+        flags.append(f"replica={replica}")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "clusterkg.store.worker_main", str(snapshots), *flags],
             stdin=subprocess.PIPE,
@@ -213,10 +214,14 @@ class WorkerPool:
         snapshots: Path,
         size: int,
         start_timeout: float = 60.0,
+        *,
         isolate: bool = False,
         memory: int | None = None,
+        replica: int = 0,
     ) -> None:
         self.snapshots = snapshots
+        #: Snapshots of at most this many bytes are read from an in-memory copy (``replica.py``; 0: never).
+        self.replica = replica
         self.size = size
         #: Bytes of address space each worker may use (``None``: no cap).
         self.memory = memory
@@ -240,7 +245,7 @@ class WorkerPool:
         self.isolated = all(worker.isolated for worker in workers)
 
     def _spawn(self) -> Worker:
-        worker = Worker(self.snapshots, self.isolate, self.memory)
+        worker = Worker(self.snapshots, self.isolate, self.memory, self.replica)
         with self._lock:
             self._all.add(worker)
         return worker
