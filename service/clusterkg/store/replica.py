@@ -1,7 +1,7 @@
 """A reader's own copy of the published data, in memory: what query workers and HTTP processes read when
 the store is small enough.
 
-pyoxigraph evaluates the same query two to three times faster over its in-memory store than over RocksDB
+pyoxigraph evaluates the same query 1.7 to 3 times faster over its in-memory store than over RocksDB
 (a lookup 0.05 ms against 0.15 ms, a GROUP BY over 100k triples 0.4 ms against 0.7 ms: see
 ``docs/benchmarks.md``), and a reader's own in-memory store is a case pyoxigraph defines for any number
 of threads. So a ``ReplicaReader`` follows the published snapshots (``snapshots.py``) like a
