@@ -13,7 +13,7 @@ import pytest
 from clusterkg.errors import QuerySyntaxError
 from clusterkg.store.base import QueryJob, QueryResult
 from clusterkg.store.embedded import EmbeddedStore
-from clusterkg.store.lookups import is_bounded_lookup
+from clusterkg.store.plans import is_bounded_lookup
 
 ORG = "https://w3id.org/clusterkg/id/org/ivam"
 

@@ -11,9 +11,13 @@ publishes and closes it (``shared.py``); all reads go to snapshots. A write answ
 snapshot is published and the data version bumped, so the next query of any process sees it (a worker
 moves to the newest snapshot when the version changed), and a snapshot holds whole transactions only.
 
-A bounded lookup (one triple pattern with a constant subject, ``lookups.py``) is evaluated by the HTTP
-process itself, on the same view its own reads use (the store it writes, or the newest snapshot): it
-cannot run away, so it needs no killable worker, and it sees every write that has answered.
+A query over one triple pattern (``plans.py``) cannot run away, so it needs no killable worker: the HTTP
+process evaluates it itself, on the same view its own reads use (the store it writes, or the newest
+snapshot), and it sees every write that has answered. A *lookup* (a constant subject) is evaluated so on
+any store; a *scan* (a constant predicate, with aggregates, ``GROUP BY``, ``ORDER BY``...) only on an
+in-memory copy of the newest snapshot (``replica.py``), where its cost, at most linear in the triples
+of its predicate, is bounded by the copy's size, and only when it sorts on terms the engine orders
+totally (``plans.SortCheck``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from ..namespaces import META_GRAPH
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
-from .lookups import is_bounded_lookup
+from .plans import Plan, SortCheck, read_plan
 from .replica import DEFAULT_MAX_BYTES, ReplicaReader
 from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
@@ -49,6 +53,17 @@ log = logging.getLogger("clusterkg.store")
 
 def store_path(data_dir: Path) -> Path:
     return Path(data_dir) / STORE_SUBDIR
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The engine's errors in this process as the errors a worker's answer raises."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise QuerySyntaxError.from_parser_message(str(error)) from None
+    except (OSError, ValueError) as error:
+        raise QueryFailed(f"The query failed: {error}") from None
 
 
 class EmbeddedStore:
@@ -87,6 +102,7 @@ class EmbeddedStore:
         self._pool: WorkerPool | None = None
         self._federation_pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
+        self._sorts = SortCheck()
         self._version = 1
         self._write_lock = threading.Lock()
 
@@ -239,20 +255,33 @@ class EmbeddedStore:
             if job.federated and self._pool is not None:
                 raise ServiceForbidden("This service calls no SERVICE endpoint (CLUSTERKG_SERVICE_ALLOWLIST).")
             return await asyncio.to_thread(self.query_sync, job)
-        if not job.federated and is_bounded_lookup(job.query):
-            return self.query_sync(job)  # the cost of its answer: no worker needed to stop it (lookups.py)
+        plan = None if job.federated else read_plan(job.query)
+        if plan is not None:
+            if plan.lookup:
+                return self.query_sync(job)  # the cost of its answer: no worker needed to stop it (plans.py)
+            answer = self._scan_here(job, plan)
+            if answer is not None:
+                return answer
         if self._shared_version is not None:
             pool.version = self._shared_version.value
         return await pool.run(job)
 
     def query_sync(self, job: QueryJob) -> QueryResult:
-        try:
-            with self.reading() as store:
-                return evaluate(store, job)
-        except SyntaxError as error:
-            raise QuerySyntaxError.from_parser_message(str(error)) from None
-        except (OSError, ValueError) as error:
-            raise QueryFailed(f"The query failed: {error}") from None
+        with _engine_errors(), self.reading() as store:
+            return evaluate(store, job)
+
+    def _scan_here(self, job: QueryJob, plan: Plan) -> QueryResult | None:
+        """A scan's answer from the in-memory copy of the newest snapshot, or ``None`` when it is not this
+        process's to evaluate (no copy, or a sort on terms the engine may not order totally)."""
+        reader = self._reader
+        if plan.predicate is None or not isinstance(reader, ReplicaReader):
+            return None
+        self.store  # noqa: B018 - moves to the newest snapshot if a process wrote
+        with reader.holding_copy() as (copy, number):  # no change is applied to it meanwhile
+            if copy is None or not self._sorts.allows(copy, number, plan):
+                return None
+            with _engine_errors():
+                return evaluate(copy, job)
 
     def triple_count(self) -> int:
         version = self.data_version

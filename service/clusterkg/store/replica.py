@@ -149,6 +149,13 @@ class ReplicaReader:
         finally:
             disk.__exit__(None, None, None)
 
+    @contextmanager
+    def holding_copy(self) -> Iterator[tuple[Any, int | None]]:
+        """The in-memory copy and the snapshot it copies, kept as they are for the block (no write is applied
+        to it meanwhile); ``(None, None)`` while reads go to the snapshot on disk."""
+        with self._lock:
+            yield self._memory, self._memory_number
+
     def wait_for_copy(self, timeout: float | None = None) -> bool:
         """Wait for a copy being made (tests, benchmarks); whether reads now go to memory."""
         loader = self._loader
