@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad, QuerySolutions, parse_query_results
 from pyoxigraph import Store as OxStore
 
-from clusterkg.errors import QueryMemory, QuerySyntaxError, QueryTimeout, StoreLocked
+from clusterkg.errors import QueryFailed, QueryMemory, QuerySyntaxError, QueryTimeout, StoreLocked
 from clusterkg.formats import BY_NAME
 from clusterkg.namespaces import GRAPH, META_GRAPH, graph_for_source
 from clusterkg.sources import Resources
@@ -190,6 +191,36 @@ def test_a_query_past_the_memory_cap_is_stopped_and_the_pool_recovers(tmp_path: 
         assert json.loads(after.body)["boolean"] is True
     finally:
         capped.close()
+
+
+def mixed_sort() -> str:
+    """A sort over numbers, booleans and language-tagged strings that makes pyoxigraph's sort abort the
+    process ("comparison function does not correctly implement a total order")."""
+    shuffle = random.Random(3)
+    terms = ["true", "false", *(str(shuffle.randint(0, 3000)) for _ in range(40))]
+    terms += [f'"{shuffle.randint(0, 3000)}"@ja' for _ in range(120)]
+    shuffle.shuffle(terms)
+    return f"SELECT ?o WHERE {{ VALUES ?o {{ {' '.join(terms)} }} }} ORDER BY ?o"
+
+
+@pytest.mark.parametrize("cap", [512 * 2**20, None], ids=["with a memory cap", "without"])
+def test_a_query_the_engine_aborts_on_is_told_as_the_engines_failure_and_the_pool_recovers(
+    tmp_path: Path, cap: int | None
+) -> None:
+    """The abort is not taken for the memory cap: the answer names the engine's own message."""
+    store = EmbeddedStore(tmp_path / "data", workers=1, query_memory=cap)
+    store.start()
+    try:
+        try:
+            answer = asyncio.run(store.query(QueryJob(mixed_sort(), "json", timeout=30.0)))
+        except QueryFailed as failure:
+            assert "total order" in failure.message and "STR(?x)" in failure.message
+        else:  # an engine that sorts these terms: every one of them is in the answer
+            assert answer.count == 162
+        after = asyncio.run(store.query(QueryJob("ASK {}", "json", timeout=30.0)))
+        assert json.loads(after.body)["boolean"] is True
+    finally:
+        store.close()
 
 
 def test_a_job_crosses_the_pipe_whole() -> None:

@@ -10,7 +10,9 @@ background and answers 503; the other workers go on serving.
 
 With a memory cap (``CLUSTERKG_QUERY_MEMORY``) a worker's address space is limited; a query that needs more
 stops the worker (the engine aborts on a failed allocation), the pool answers 503 ``query_memory`` naming the
-limit and starts a fresh worker.
+limit and starts a fresh worker. The engine also aborts on some of its own failures (a Rust panic, such as
+its sort meeting terms it does not order totally); what the worker printed before it ended tells the two
+apart (``ended_by``), and such a query is answered 500 ``query_failed`` with the engine's message.
 
 Overhead: a trivial query (``ASK {}``) costs two pipe writes and two wake-ups of the event loop more than
 evaluated in-process; no thread is involved, so the HTTP process spends no time handing jobs to threads
@@ -23,13 +25,14 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -97,9 +100,14 @@ class Worker:
             [sys.executable, "-m", "clusterkg.store.worker_main", str(snapshots), *flags],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env={**os.environ, **_WORKER_ENV},
         )
         assert self.process.stdin is not None and self.process.stdout is not None
+        #: The last lines the worker printed (relayed to this process's stderr as they come).
+        self.last_words: deque[str] = deque(maxlen=_LAST_WORDS)
+        self._relay = threading.Thread(target=self._relay_stderr, name="clusterkg-worker-stderr", daemon=True)
+        self._relay.start()
         self.stdin: IO[bytes] = self.process.stdin
         self.stdout: IO[bytes] = self.process.stdout
         self._out = self.stdout.fileno()
@@ -169,14 +177,29 @@ class Worker:
                 self._loop.remove_reader(self._out)
             self._loop = None
 
-    async def ran_out_of_memory(self) -> bool:
-        """Whether the process ended as the engine ends on a failed allocation (SIGABRT)."""
+    def _relay_stderr(self) -> None:
+        stream = self.process.stderr
+        assert stream is not None
+        with stream, contextlib.suppress(OSError, ValueError):  # closed when the process has ended
+            for raw in stream:
+                line = raw.decode("utf-8", "replace")
+                self.last_words.append(line.rstrip("\n"))
+                sys.stderr.write(line)
+
+    async def ended_by(self) -> tuple[str, str] | None:
+        """Why the process ended while it evaluated a query: ``None`` when it did not abort (or has not
+        ended within 5 s), else what it printed, read by ``abort_cause``."""
         for _ in range(500):
             code = self.process.poll()
             if code is not None:
-                return code == -signal.SIGABRT
+                break
             await asyncio.sleep(0.01)
-        return False
+        else:
+            return None
+        if code != -signal.SIGABRT:
+            return None
+        await asyncio.to_thread(self._relay.join, 2.0)  # the pipe ends with the process: all it printed
+        return abort_cause(self.last_words)
 
     def kill(self) -> None:
         self._stop_reading()
@@ -187,6 +210,43 @@ class Worker:
         for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+
+
+#: Lines of a worker's stderr kept to say why it ended.
+_LAST_WORDS = 20
+_PANIC = re.compile(r"panicked at [^\n]*:$")
+
+
+def abort_cause(lines: Iterable[str]) -> tuple[str, str]:
+    """What a worker that aborted printed, read: ``("memory", ...)`` for a failed allocation (Rust prints
+    ``memory allocation of N bytes failed``), ``("panic", message)`` for a panic (``thread '...' panicked at
+    FILE:LINE:COL:`` then the message), else ``("abort", "")``.
+
+    >>> abort_cause(["thread '<unnamed>' (7) panicked at src/sort.rs:854:5:", "not a total order", "note: ..."])
+    ('panic', 'not a total order')
+    >>> abort_cause(["memory allocation of 1024 bytes failed"])[0], abort_cause([])
+    ('memory', ('abort', ''))
+    """
+    lines = list(lines)
+    for at, line in enumerate(lines):
+        if "memory allocation of" in line:
+            return "memory", line
+        if _PANIC.search(line) and at + 1 < len(lines):
+            return "panic", lines[at + 1]
+    return "abort", ""
+
+
+def engine_failure(message: str) -> QueryFailed:
+    hint = (
+        " Sorting terms of different kinds together (numbers, booleans and strings) can cause this: sort on"
+        " STR(?x), or on terms of one kind."
+        if "total order" in message
+        else ""
+    )
+    return QueryFailed(
+        f"The engine stopped on this query with an internal error (pyoxigraph: {message!r}); the query worker "
+        f"was replaced.{hint}"
+    )
 
 
 def _resolve(pending: Pending | None, outcome: Reply | BaseException) -> None:
@@ -321,11 +381,9 @@ class WorkerPool:
         except (EOFError, OSError):
             worker = pending.worker
             assert worker is not None
-            out_of_memory = self.memory is not None and await worker.ran_out_of_memory()
+            cause = await worker.ended_by()
             self._replace(worker)
-            if out_of_memory:
-                raise memory_error(self.memory or 0) from None
-            raise QueryFailed("The query worker stopped while evaluating the query.") from None
+            raise self._failure(cause) from None
         except BaseException:  # cancelled: a worker still evaluating the job is in an unknown state
             if pending.worker is not None and pending.worker.current is pending:
                 self._replace(pending.worker)
@@ -335,6 +393,18 @@ class WorkerPool:
             self._replace(pending.worker)
             raise memory_error(self.memory or 0)
         return _unpack(reply)
+
+    def _failure(self, cause: tuple[str, str] | None) -> QueryFailed | QueryMemory:
+        """The error for a query whose worker ended under it: an abort without another cause, under a memory
+        cap, is taken for the cap."""
+        kind, message = cause or ("", "")
+        if kind == "panic":
+            return engine_failure(message)
+        if self.memory is not None and kind in ("memory", "abort"):
+            return memory_error(self.memory)
+        if kind == "memory":
+            return QueryFailed("The query needed more memory than the machine could give its query worker.")
+        return QueryFailed("The query worker stopped while evaluating the query.")
 
     def close(self) -> None:
         self._closed = True
