@@ -279,6 +279,16 @@ def test_health(client: TestClient) -> None:
     assert body["version"]
 
 
+def test_cors_on_the_sparql_answers_answered_before_the_middleware_stack(client: TestClient) -> None:
+    for _ in range(2):  # evaluated, then from the cache
+        allowed = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://allowed.example"})
+        assert allowed.status_code == 200 and allowed.json()["boolean"] is True
+        assert allowed.headers["access-control-allow-origin"] == "http://allowed.example"
+        assert "X-ClusterKG-Result-Count" in allowed.headers["access-control-expose-headers"]
+    other = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://other.example"})
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+
+
 def test_cors(client: TestClient) -> None:
     allowed = client.get("/health", headers={"Origin": "http://allowed.example"})
     assert allowed.headers["access-control-allow-origin"] == "http://allowed.example"

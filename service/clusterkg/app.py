@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import __version__
 from .cache import VersionedCache
@@ -59,6 +60,23 @@ ROUTERS = (
 )
 
 
+class ClusterKGApp(FastAPI):
+    """FastAPI with a front (``front``) that each request meets first: the access log, and ``GET /sparql``
+    answered there (``http/caches.py``) before the middleware stack and the routing; everything else goes
+    on to FastAPI's own stack (``stack``)."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def stack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """A ready-to-serve app. At startup it opens the store ``settings`` describe (building the embedded
     store from the sources when they changed, if ``build_on_start``), or starts the ``store`` given
@@ -84,7 +102,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             await app.state.monitor.stop()
             the_store.close()
 
-    app = FastAPI(
+    app = ClusterKGApp(
         title="ClusterKG",
         version=__version__,
         description="A SPARQL 1.1 endpoint over the ClusterKG knowledge graph of industrial-cluster policy.",
@@ -104,9 +122,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """The answer caches, CORS when origins are configured, and the access log (outermost)."""
-    app.add_middleware(caches.CachedAnswers, on_error=error_response)
+def install_middleware(app: ClusterKGApp, settings: Settings) -> None:
+    """In front, the access log and ``GET /sparql`` (which leaves a request with an ``Origin`` to the stack
+    when CORS is on); in the stack, the canned answers' cache and CORS when origins are configured."""
+    front = caches.CachedAnswers(app.stack, app, on_error=error_response, cors=bool(settings.cors_origins))
+    app.front = AccessLogMiddleware(front)
     app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:
         app.add_middleware(
@@ -116,7 +136,6 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_headers=["*"],
             expose_headers=["X-ClusterKG-Truncated", "X-ClusterKG-Result-Count"],
         )
-    app.add_middleware(AccessLogMiddleware)
 
 
 async def start_monitor(store: Store, settings: Settings) -> StoreMonitor:

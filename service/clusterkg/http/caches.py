@@ -16,6 +16,7 @@ time. Errors are never kept.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -28,6 +29,7 @@ from ..store.base import QueryJob, QueryResult
 from .sparql import MEDIA_TYPES, cache_version, read_job
 
 PREFIX = "/queries/"
+log = logging.getLogger("clusterkg.app")
 
 #: What is kept of an answer: status, headers and body, as sent.
 Sent = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -108,30 +110,41 @@ class Recorder:
 
 
 class CachedAnswers:
-    """Pure ASGI middleware that answers ``GET /sparql`` without the routing layers: from the result cache,
-    or else by asking the store and sending its bytes (and keeping them). The request goes through the
-    same limits, policy checks and negotiation as in the route; as their outcome depends only on the query
-    string and the Accept header, it is remembered for the next identical request. A store error becomes a
-    response through ``on_error``, the app's one error mapper. Any other request, or one the checks refuse
-    (the route then reports the problem), goes on to the app."""
+    """Pure ASGI front of ``owner`` (the app) that answers ``GET /sparql`` before the middleware stack and
+    the routing: from the result cache, or else by asking the store and sending its bytes (and keeping
+    them). The request goes through the same limits, policy checks and negotiation as in the route; as
+    their outcome depends only on the query string and the Accept header, it is remembered for the next
+    identical request. A store error becomes a response through ``on_error``, the app's one error mapper,
+    and so does an unexpected one (logged, as the app's handler does). Any other request, one the checks
+    refuse (the route then reports the problem), or, with ``cors``, one that has an ``Origin`` (the CORS
+    middleware answers it) goes on to ``app``, the app's stack."""
 
     def __init__(
-        self, app: ASGIApp, on_error: Callable[[ClusterKGError, Request], Response], remembered: int = 4096
+        self,
+        app: ASGIApp,
+        owner: Any,
+        on_error: Callable[[ClusterKGError, Request], Response],
+        *,
+        cors: bool = False,
+        remembered: int = 4096,
     ) -> None:
         self.app = app
+        self.owner = owner
         self.on_error = on_error
+        self.cors = cors
         self.remembered = remembered
         self._jobs: dict[tuple[bytes, bytes], QueryJob] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql" or self._cors(scope):
             await self.app(scope, receive, send)
             return
+        scope["app"] = self.owner
         job = await self._job(scope, receive)
         if job is None:
             await self.app(scope, receive, send)
             return
-        state = scope["app"].state
+        state = self.owner.state
         version = cache_version(state.store, job)
         result = state.result_cache.get(job, version)
         if result is None:
@@ -140,8 +153,16 @@ class CachedAnswers:
             except ClusterKGError as error:
                 await self.on_error(error, Request(scope, receive))(scope, receive, send)
                 return
+            except Exception as error:  # noqa: BLE001 - what the app's handler of unexpected errors does
+                log.error("unexpected error on GET /sparql: %r", error)
+                unexpected = ClusterKGError("An internal error occurred; it has been logged.")
+                await self.on_error(unexpected, Request(scope, receive))(scope, receive, send)
+                return
             state.result_cache.put(job, version, result, len(result.body))
         await send_result(result, send)
+
+    def _cors(self, scope: Scope) -> bool:
+        return self.cors and any(name == b"origin" for name, _ in scope["headers"])
 
     async def _job(self, scope: Scope, receive: Receive) -> QueryJob | None:
         accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
