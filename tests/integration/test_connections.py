@@ -163,3 +163,42 @@ def test_a_body_that_does_not_arrive_is_408(server: Server) -> None:
         answer = read_answer(sock)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b"CLUSTERKG_BODY_TIMEOUT" in answer
+
+
+def read_until(sock: socket.socket, marker: bytes, count: int = 1) -> bytes:
+    data = b""
+    while data.count(marker) < count:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_pipelined_requests_and_a_head_request_get_whole_answers_in_order(server: Server) -> None:
+    """Answer heads are held until their bodies: a HEAD answer (no body) and pipelined answers still
+    arrive, each whole and in the order asked."""
+    ask = (
+        b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/sparql-results+json\r\n\r\n"
+    )
+    head = b"HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(ask + head + ask)
+        data = read_until(sock, b'"boolean":true', 2)
+    answers = data.split(b"HTTP/1.1 ")[1:]
+    assert len(answers) == 3 and answers[0].startswith(b"200") and answers[2].startswith(b"200")
+    assert b'"boolean":true' in answers[0] and b'"boolean":true' in answers[2]
+    assert answers[1].endswith(b"\r\n\r\n")  # the HEAD answer (405 at /health): its head, no body
+
+
+def test_an_expect_100_continue_is_answered_before_the_body_is_sent(server: Server) -> None:
+    body = b"ASK {}"
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            b"Accept: application/sparql-results+json\r\nExpect: 100-continue\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body)
+        assert b'"boolean":true' in read_until(sock, b'"boolean":true')

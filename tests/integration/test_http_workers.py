@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import socket
 import time
 import urllib.parse
 import urllib.request
@@ -53,3 +57,41 @@ def test_both_processes_answer_the_same(server: Server) -> None:
 def test_the_store_was_built_once_before_the_processes_started(server: Server) -> None:
     log = Path(server.log).read_text()
     assert log.count("loaded,") == 1  # the build summary: written by the parent, not by each process
+
+
+def sockets_of(pid: str) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    count = 0
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
+
+
+def test_connections_opened_at_once_are_spread_over_both_processes(server: Server) -> None:
+    """Each process listens on a socket of its own (SO_REUSEPORT): a client that opens all its
+    connections at once does not get them all accepted by whichever process woke first."""
+    pids = sorted(started_processes(server, 2))
+    before = {pid: sockets_of(pid) for pid in pids}
+    host, port = server.url.removeprefix("http://").split(":")
+    connections = [socket.create_connection((host, int(port)), timeout=10) for _ in range(32)]
+    try:
+        for sock in connections:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in connections:
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        accepted = {pid: sockets_of(pid) - before[pid] for pid in pids}
+    finally:
+        for sock in connections:
+            sock.close()
+    assert sum(accepted.values()) == 32
+    assert all(count > 0 for count in accepted.values()), accepted
+
+
+def test_an_http_process_that_ends_is_started_again(server: Server) -> None:
+    pids = started_processes(server, 2)
+    victim = sorted(pids)[0]
+    os.kill(int(victim), signal.SIGKILL)
+    assert len(started_processes(server, 3)) == 3
+    answers = {count(server) for _ in range(20)}
+    assert len(answers) == 1

@@ -84,15 +84,12 @@ def server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-#: Seconds an HTTP process may take to answer the supervisor's health check (start-up included).
-WORKER_HEALTHCHECK_TIMEOUT = 60
-
-
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
-    """Several HTTP processes sharing the port (uvicorn's ``workers``), each with its own app and query
-    workers over the shared store (``store/shared.py``). The store is built here, once, before they start;
-    they read their settings from the environment, which gets the command-line options."""
-    import uvicorn  # noqa: PLC0415
+    """Several HTTP processes on the port, each with its own listening socket (``http/processes.py``), its
+    own app and its own query workers over the shared store (``store/shared.py``). The store is built here,
+    once, before they start; they read their settings from the environment, which gets the command-line
+    options."""
+    from ..http.processes import Processes  # noqa: PLC0415
 
     configure(settings.log_level)
     if not settings.is_remote and settings.build_on_start:
@@ -101,15 +98,13 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
         if value is not None:
             os.environ[f"CLUSTERKG_{name.upper()}"] = str(value)
     os.environ["CLUSTERKG_BUILD_ON_START"] = "false"
-    uvicorn.run(
-        "clusterkg.app:app_from_environment",
-        factory=True,
-        workers=settings.serve_processes,
-        # a process imports the whole service before it can answer uvicorn's health check: on a loaded
-        # machine that takes longer than uvicorn's 5 s default, and uvicorn would kill it as hung
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT,
-        **server_options(settings),
-    )
+    try:
+        processes = Processes(settings.host, settings.port, settings.serve_processes)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {settings.host}:{settings.port}: {error.strerror}.") from None
+    processes.run()
+    if processes.failed:
+        raise click.ClickException("The HTTP processes kept ending right after they started; see the log above.")
 
 
 COMMANDS = (serve,)

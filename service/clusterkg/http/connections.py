@@ -9,7 +9,10 @@ uvicorn's own httptools protocol with three additions:
 - a connection beyond ``max_connections`` open at once is closed as soon as it is accepted;
 - the headers of every request must be complete ``header_timeout`` seconds after the connection was
   accepted (first request) or after the previous response (the next ones), else the connection is closed;
-- headers larger than ``max_header_bytes`` are answered ``431`` and the connection is closed.
+- headers larger than ``max_header_bytes`` are answered ``431`` and the connection is closed;
+- a response's status line and headers are held until its first body bytes (or its end) and written with
+  them (``HeldHeaders``): one write, one segment on the wire and one wake-up of the client for an answer
+  sent whole, instead of two.
 
 ``clusterkg serve`` passes it to uvicorn as its ``http`` protocol, after ``configure(settings)``.
 """
@@ -67,6 +70,45 @@ def _error(status: bytes, code: str, message: str) -> bytes:
     )
 
 
+class HeldHeaders:
+    """A request cycle's view of the connection's transport that holds the response's head (the status line
+    and headers, the cycle's first write but for a ``100 Continue``) until the next write, ``flush`` or
+    ``close``, and writes them together; everything else is the transport's."""
+
+    __slots__ = ("_head", "_started", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._head: bytes | None = None
+        self._started = False
+
+    def write(self, data: bytes) -> None:
+        if not self._started and not data.startswith(_CONTINUE):
+            self._started = True
+            self._head = data
+            return
+        head = self._head
+        if head is not None:
+            self._head = None
+            data = head + data
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        head, self._head = self._head, None
+        if head is not None:
+            self._transport.write(head)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._transport, name)
+
+
+_CONTINUE = b"HTTP/1.1 100 "
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a connection limit, a header timeout and a header size limit."""
 
@@ -118,6 +160,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._refuse_headers()  # before the request reaches the app
             return
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:
+            held = HeldHeaders(self.transport)
+            cycle.transport = held  # type: ignore[assignment]
+            completed = cycle.on_response
+
+            def on_response() -> None:
+                held.flush()  # a response without body bytes (HEAD, 204, 304)
+                completed()
+
+            cycle.on_response = on_response
 
     def _await_headers(self) -> None:
         self._reading_headers, self._header_bytes, self._raw_header_bytes = True, 0, 0

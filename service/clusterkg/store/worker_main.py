@@ -9,7 +9,6 @@ Kept apart from the pool so that a worker starts fast (it imports only pyoxigrap
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import resource
@@ -21,7 +20,6 @@ from typing import IO, NamedTuple
 from .base import QueryJob
 from .replica import ReplicaReader
 from .sandbox import isolate_network
-from .snapshots import NoSnapshot
 
 #: A job: sizes of the rest, data version, row limit, default and named graph counts; then length-prefixed
 #: UTF-8 strings (result format, query, default graphs, named graphs).
@@ -144,9 +142,9 @@ def worker_main(snapshots: str, isolate: bool = False, memory: int | None = None
     if memory is not None:
         limit_memory(memory)
     _send(out, encode_reply(READY, flag=isolated))
+    # Opened (and copied into memory) at the first job: a service whose queries the HTTP processes answer
+    # themselves (``plans.py``) spends nothing on copies no query would read.
     reader = ReplicaReader(Path(snapshots), replica)
-    with contextlib.suppress(NoSnapshot, OSError):
-        reader.refresh()  # start copying while no job waits; the first job moves to its version anyway
     version = -1
     while (message := read_job(inp)) is not None:
         version, reply = _answer(reader, version, message, isolated)
