@@ -64,24 +64,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
         serve_processes(settings, overrides)
         return
     from ..http import connections  # noqa: PLC0415
+    from ..http.serving import server_options  # noqa: PLC0415
 
     app = create_app(settings)
     connections.configure(settings)
     uvicorn.run(app, **server_options(settings))
-
-
-def server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn's options: the guarded protocol (``http/connections.py``) and the keep-alive timeout."""
-    from ..http import connections  # noqa: PLC0415 - imports uvicorn, which the other commands do not need
-
-    return {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level,
-        "access_log": False,
-        "http": connections.GuardedHttpToolsProtocol,
-        "timeout_keep_alive": settings.keep_alive_timeout,
-    }
 
 
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
@@ -89,7 +76,7 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
     own app and its own query workers over the shared store (``store/shared.py``). The store is built here,
     once, before they start; they read their settings from the environment, which gets the command-line
     options."""
-    from ..http.processes import Processes  # noqa: PLC0415
+    from ..http.serving import Processes  # noqa: PLC0415
 
     configure(settings.log_level)
     if not settings.is_remote and settings.build_on_start:

@@ -1,5 +1,5 @@
-"""Several HTTP processes on one port, each with a listening socket of its own, so that the kernel spreads
-the connections among them.
+"""How uvicorn serves the app: its options (``server_options``), and several HTTP processes on one port,
+each with a listening socket of its own, so that the kernel spreads the connections among them.
 
 uvicorn's own ``workers`` share one listening socket: the process that wakes first accepts every
 connection waiting, so a client that opens its connections at once (a proxy's pool of keep-alive
@@ -23,6 +23,10 @@ import threading
 import time
 from multiprocessing.context import SpawnProcess
 from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 log = logging.getLogger("clusterkg.serve")
 
@@ -33,6 +37,20 @@ QUICK_EXIT_SECONDS = 10.0
 QUICK_EXITS = 3
 #: Seconds a process may take to finish its requests when the service stops.
 STOP_SECONDS = 15.0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options: the guarded protocol (``http/connections.py``) and the keep-alive timeout."""
+    from . import connections  # noqa: PLC0415 - imports uvicorn, which the other commands do not need
+
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "http": connections.GuardedHttpToolsProtocol,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+    }
 
 
 def shared_port_socket(host: str, port: int) -> socket.socket:
@@ -53,7 +71,6 @@ def serve_one(host: str, port: int, backlog: int) -> None:
     """(In an HTTP process.) Listen on a socket of its own and serve the app until told to stop."""
     import uvicorn  # noqa: PLC0415
 
-    from ..cli.serve import server_options  # noqa: PLC0415
     from ..config import Settings  # noqa: PLC0415
 
     sock = shared_port_socket(host, port)
