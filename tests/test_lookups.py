@@ -14,6 +14,7 @@ from clusterkg.errors import QuerySyntaxError
 from clusterkg.store.base import QueryJob, QueryResult
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.plans import is_bounded_lookup
+from store_support import CountingPool, open_counting
 
 ORG = "https://w3id.org/clusterkg/id/org/ivam"
 
@@ -65,28 +66,9 @@ def insert(number: int) -> str:
     return f"INSERT DATA {{ GRAPH <https://w3id.org/clusterkg/graph/cases/t> {{ <{ORG}> <urn:p{number}> {number} }} }}"
 
 
-class CountingPool:
-    """Stands for the worker pool: counts the jobs sent to it, and answers them as a worker would."""
-
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.store, self.jobs, self.version = store, 0, 0
-
-    async def run(self, job: QueryJob) -> QueryResult:
-        self.jobs += 1
-        return self.store.query_sync(job)
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture(params=[False, True], ids=["one process", "several processes"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[EmbeddedStore, CountingPool]]:
-    embedded = EmbeddedStore(tmp_path, workers=1, shared=request.param)
-    embedded.start()
-    assert embedded._pool is not None
-    embedded._pool.close()
-    pool = CountingPool(embedded)
-    embedded._pool = pool  # type: ignore[assignment]
+    embedded, pool = open_counting(tmp_path, shared=request.param)
     yield embedded, pool
     embedded.close()
 

@@ -16,6 +16,7 @@ from clusterkg.store.base import QueryJob, QueryResult
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.plans import read_plan
 from clusterkg.store.replica import ReplicaReader
+from store_support import CountingPool, open_counting
 
 GRAPH = "https://w3id.org/clusterkg/graph/cases/t"
 P = "https://w3id.org/clusterkg/ont#supportFunction"
@@ -78,34 +79,10 @@ def test_the_sort_is_known_to_compare_counts_subjects_or_objects_only() -> None:
     assert positions("ORDER BY ?elsewhere") is None
 
 
-class CountingPool:
-    """Stands for the worker pool: counts the jobs sent to it, and answers them as a worker would."""
-
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.store, self.jobs, self.version = store, 0, 0
-
-    async def run(self, job: QueryJob) -> QueryResult:
-        self.jobs += 1
-        return self.store.query_sync(job)
-
-    def close(self) -> None:
-        pass
-
-
-def open_store(path: Path, *, shared: bool) -> tuple[EmbeddedStore, CountingPool]:
-    embedded = EmbeddedStore(path, workers=1, shared=shared)
-    embedded.start()
-    assert embedded._pool is not None
-    embedded._pool.close()
-    pool = CountingPool(embedded)
-    embedded._pool = pool  # type: ignore[assignment]
-    return embedded, pool
-
-
 @pytest.fixture
 def several(tmp_path: Path) -> Iterator[tuple[EmbeddedStore, CountingPool]]:
     """A store as each of several HTTP processes opens it: read from an in-memory copy of its snapshots."""
-    embedded, pool = open_store(tmp_path, shared=True)
+    embedded, pool = open_counting(tmp_path, shared=True)
     add(embedded, "<urn:s0> <urn:f1>")
     assert isinstance(embedded._reader, ReplicaReader) and embedded._reader.wait_for_copy(30)
     yield embedded, pool
@@ -180,7 +157,7 @@ def test_a_sort_over_literals_is_left_to_a_worker_and_the_check_is_asked_again_a
 
 
 def test_a_scan_goes_to_a_worker_where_the_store_is_not_read_from_memory(tmp_path: Path) -> None:
-    embedded, pool = open_store(tmp_path, shared=False)
+    embedded, pool = open_counting(tmp_path, shared=False)
     try:
         add(embedded, "<urn:s0> <urn:f1>")
         assert rows(asyncio.run(embedded.query(QueryJob(COUNTS, "json")))) == [("urn:f1", "1")]
