@@ -1,7 +1,8 @@
 """Scans: an aggregate, a DISTINCT or a sort over one triple pattern with a constant predicate is evaluated
-by the server itself when it reads an in-memory copy of the store, answers as a worker would, sees every
-write at once, and is left to a worker whenever its sort could meet terms the engine does not order
-totally (an engine abort there would take the server's process down with it)."""
+by the server itself when it reads an in-memory copy of the store and the predicate has few triples there;
+it answers as a worker would and sees every write at once, and is left to a worker whenever its sort
+could meet terms the engine does not order totally (an engine abort there would take the server's
+process down with it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterkg.store import plans
 from clusterkg.store.base import QueryJob, QueryResult
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.plans import read_plan
@@ -154,6 +156,20 @@ def test_a_sort_over_literals_is_left_to_a_worker_and_the_check_is_asked_again_a
     assert pool.jobs == 1
     asyncio.run(embedded.query(QueryJob(by_count, "json")))  # counts are integers: evaluated here
     assert pool.jobs == 1
+
+
+def test_a_scan_over_a_predicate_with_many_triples_is_left_to_a_worker(
+    several: tuple[EmbeddedStore, CountingPool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its cost grows with the predicate's triples: beyond the bound, a worker evaluates it."""
+    embedded, pool = several
+    monkeypatch.setattr(plans, "MAX_SCAN_TRIPLES", 3)
+    add(embedded, "<urn:s1> <urn:f1>", "<urn:s2> <urn:f1>")
+    assert rows(asyncio.run(embedded.query(QueryJob(COUNTS, "json")))) == [("urn:f1", "3")]
+    assert pool.jobs == 0  # 3 triples
+    add(embedded, "<urn:s3> <urn:f2>")
+    assert rows(asyncio.run(embedded.query(QueryJob(COUNTS, "json")))) == [("urn:f1", "3"), ("urn:f2", "1")]
+    assert pool.jobs == 1  # 4 triples, counted again for the new snapshot
 
 
 def test_a_scan_goes_to_a_worker_where_the_store_is_not_read_from_memory(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ A query over one triple pattern (``plans.py``) cannot run away, so it needs no k
 process evaluates it itself, on the same view its own reads use (the store it writes, or the newest
 snapshot), and it sees every write that has answered. A *lookup* (a constant subject) is evaluated so on
 any store; a *scan* (a constant predicate, with aggregates, ``GROUP BY``, ``ORDER BY``...) only on an
-in-memory copy of the newest snapshot (``replica.py``), where its cost, at most linear in the triples
-of its predicate, is bounded by the copy's size, and only when it sorts on terms the engine orders
-totally (``plans.SortCheck``).
+in-memory copy of the newest snapshot (``replica.py``), when its predicate has few triples there (its
+cost is at most linear in them) and its sort compares only terms the engine orders totally
+(``plans.ScanCheck``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from ..namespaces import META_GRAPH
 from . import updates
 from .base import QueryJob, QueryResult, SourceRecord
 from .evaluate import evaluate
-from .plans import Plan, SortCheck, read_plan
+from .plans import Plan, ScanCheck, read_plan
 from .replica import DEFAULT_MAX_BYTES, ReplicaReader
 from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
@@ -102,7 +102,7 @@ class EmbeddedStore:
         self._pool: WorkerPool | None = None
         self._federation_pool: WorkerPool | None = None
         self._count: tuple[int, int] | None = None  # (version, quads)
-        self._sorts = SortCheck()
+        self._scans = ScanCheck()
         self._version = 1
         self._write_lock = threading.Lock()
 
@@ -272,13 +272,14 @@ class EmbeddedStore:
 
     def _scan_here(self, job: QueryJob, plan: Plan) -> QueryResult | None:
         """A scan's answer from the in-memory copy of the newest snapshot, or ``None`` when it is not this
-        process's to evaluate (no copy, or a sort on terms the engine may not order totally)."""
+        process's to evaluate (no copy, a predicate with many triples, or a sort on terms the engine may
+        not order totally)."""
         reader = self._reader
         if plan.predicate is None or not isinstance(reader, ReplicaReader):
             return None
         self.store  # noqa: B018 - moves to the newest snapshot if a process wrote
         with reader.holding_copy() as (copy, number):  # no change is applied to it meanwhile
-            if copy is None or not self._sorts.allows(copy, number, plan):
+            if copy is None or not self._scans.allows(copy, number, plan):
                 return None
             with _engine_errors():
                 return evaluate(copy, job)

@@ -8,13 +8,14 @@ nothing in it calls an endpoint, joins or repeats. Two shapes of it are evaluate
   triples of one subject and stops writing at the row limit; its cost is that of its answer, on any store;
 - a *scan*: a constant predicate, with ``DISTINCT``, aggregates (``COUNT``, ``SUM``, ``MIN``, ``MAX``,
   ``AVG``, ``SAMPLE``), ``GROUP BY``, ``HAVING``, ``ORDER BY``: its cost is at most linear in the triples
-  of that predicate (a sort, N log N), so it is bounded where the store is small, which is when the
-  server reads an in-memory copy of it (``replica.py``; ``embedded.py`` decides). One more condition
+  of that predicate (a sort, N log N), so it is evaluated by the server only over an in-memory copy
+  (``replica.py``; ``embedded.py`` decides) and only when that predicate has at most
+  ``MAX_SCAN_TRIPLES`` triples there (a few tens of milliseconds at most). One more condition
   comes from the engine: pyoxigraph's sort aborts the whole process (a Rust panic, "comparison function
   does not correctly implement a total order") on some mixes of literals (booleans, numbers and
   language-tagged strings together), so a scan is sorted in the server only on terms the engine orders
   totally: a ``COUNT`` (an integer), or the pattern's subject or object variable where the store holds
-  nothing but IRIs and blank nodes in that place for that predicate (``SortCheck``). Any other sort is
+  nothing but IRIs and blank nodes in that place for that predicate (``ScanCheck``). Any other sort is
   evaluated by a worker, whose loss costs one query.
 
 The decision reads the whole text with a small grammar, not a scan for bad words: a query is one of these
@@ -43,8 +44,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-from pyoxigraph import NamedNode, QueryBoolean, Variable
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE"})
@@ -319,21 +318,35 @@ def is_bounded_lookup(text: str) -> bool:
     return plan is not None and plan.lookup
 
 
-#: Whether some triple of predicate ``?p``, in any graph, holds in the place ``?x`` anything but an IRI or a
-#: blank node (a literal or a quoted triple). ``{place}`` is ``s`` or ``o``.
-_MIXED_PLACE = (
-    "ASK {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} FILTER(!isIRI(?{place}) && !isBlank(?{place})) }}"
-)
-_PLACE_VARIABLE = {"subject": "s", "object": "o"}
+#: The most triples a scan's predicate may have for the server to evaluate the scan itself: the costliest
+#: scan the grammar admits over 5,000 triples (grouped by subject and object with four aggregates, or a
+#: DISTINCT sorted on the subject) takes about 60 ms of this machine's time; 20,000 took 150-260 ms.
+MAX_SCAN_TRIPLES = 5_000
+
+#: Over at most ``MAX_SCAN_TRIPLES + 1`` triples of ``{predicate}`` in any graph: how many, and how many have
+#: in the subject, and in the object, something that is neither an IRI nor a blank node.
+_PREDICATE_FACTS = """SELECT (COUNT(*) AS ?n)
+  (SUM(IF(isIRI(?s) || isBlank(?s), 0, 1)) AS ?subject) (SUM(IF(isIRI(?o) || isBlank(?o), 0, 1)) AS ?object)
+WHERE {{ SELECT ?s ?o WHERE {{ {{ ?s <{predicate}> ?o }} UNION {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }} }} LIMIT {cap} }}"""
 
 
-class SortCheck:
-    """Whether a scan's sort compares only terms the engine orders totally, in one store, remembered for the
-    snapshot it copies (``number``): a new snapshot asks again."""
+@dataclass(frozen=True)
+class PredicateFacts:
+    """What a store holds of one predicate, up to ``MAX_SCAN_TRIPLES + 1`` triples."""
+
+    triples: int
+    #: The places (``subject``, ``object``) that hold something other than IRIs and blank nodes.
+    mixed: frozenset[str]
+
+
+class ScanCheck:
+    """Whether the server evaluates a scan itself on one store: the predicate has at most
+    ``MAX_SCAN_TRIPLES`` triples there, and the sort compares only terms the engine orders totally. Asked
+    once per predicate and snapshot (``number``): a new snapshot asks again."""
 
     def __init__(self) -> None:
         self._number: int | None = None
-        self._known: dict[tuple[str, str], bool] = {}
+        self._known: dict[str, PredicateFacts | None] = {}
 
     def allows(self, store: Any, number: int | None, plan: Plan) -> bool:
         positions = plan.sorted_positions()
@@ -342,21 +355,19 @@ class SortCheck:
         if number != self._number or number is None:
             self._known.clear()
             self._number = number
-        for position in positions:
-            key = (plan.predicate, position)
-            if key not in self._known:
-                self._known[key] = only_resources(store, plan.predicate, position)
-            if not self._known[key]:
-                return False
-        return True
+        if plan.predicate not in self._known:
+            self._known[plan.predicate] = predicate_facts(store, plan.predicate)
+        facts = self._known[plan.predicate]
+        return facts is not None and facts.triples <= MAX_SCAN_TRIPLES and not positions & facts.mixed
 
 
-def only_resources(store: Any, predicate: str, position: str) -> bool:
-    """Whether every triple of ``predicate`` in ``store`` has an IRI or a blank node in ``position``."""
-    query = _MIXED_PLACE.format(place=_PLACE_VARIABLE[position])
+def predicate_facts(store: Any, predicate: str) -> PredicateFacts | None:
+    """``None`` when the engine cannot read the IRI (a relative one, say): the query goes to a worker. The
+    IRI was read by the grammar, which admits no character that could end it."""
+    query = _PREDICATE_FACTS.format(predicate=predicate, cap=MAX_SCAN_TRIPLES + 1)
     try:
-        answer = store.query(query, substitutions={Variable("p"): NamedNode(predicate)})
-    except (SyntaxError, ValueError, OSError):  # a relative IRI, say: the query goes to a worker
-        return False
-    assert isinstance(answer, QueryBoolean)
-    return not bool(answer)
+        (row,) = store.query(query)
+    except (SyntaxError, ValueError, OSError):
+        return None
+    triples, subject, obj = (int(term.value) for term in row)
+    return PredicateFacts(triples, frozenset(place for place, n in (("subject", subject), ("object", obj)) if n))
