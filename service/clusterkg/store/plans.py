@@ -10,7 +10,7 @@ nothing in it calls an endpoint, joins or repeats. Two shapes of it are evaluate
   ``AVG``, ``SAMPLE``), ``GROUP BY``, ``HAVING``, ``ORDER BY``: its cost is at most linear in the triples
   of that predicate (a sort, N log N), so it is evaluated by the server only over an in-memory copy
   (``replica.py``; ``embedded.py`` decides) and only when that predicate has at most
-  ``MAX_SCAN_TRIPLES`` triples there (a few tens of milliseconds at most). One more condition
+  ``MAX_SCAN_TRIPLES`` triples there (tens of milliseconds at most). One more condition
   comes from the engine: pyoxigraph's sort aborts the whole process (a Rust panic, "comparison function
   does not correctly implement a total order") on some mixes of literals (booleans, numbers and
   language-tagged strings together), so a scan is sorted in the server only on terms the engine orders
@@ -319,8 +319,8 @@ def is_bounded_lookup(text: str) -> bool:
 
 
 #: The most triples a scan's predicate may have for the server to evaluate the scan itself: the costliest
-#: scan the grammar admits over 5,000 triples (grouped by subject and object with four aggregates, or a
-#: DISTINCT sorted on the subject) takes about 60 ms of this machine's time; 20,000 took 150-260 ms.
+#: scan the grammar admits over 5,000 triples (grouped by subject and object with four aggregates, sorted)
+#: takes 60-80 ms of this machine's time, the others 20-35 ms; over 20,000, 150-260 ms.
 MAX_SCAN_TRIPLES = 5_000
 
 #: Over at most ``MAX_SCAN_TRIPLES + 1`` triples of ``{predicate}`` in any graph: how many, and how many have
