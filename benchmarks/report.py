@@ -11,7 +11,7 @@ from .generate import parse_size
 from .load_test import Measure
 
 if TYPE_CHECKING:
-    from .run import SizeResult
+    from .results import SizeResult
 
 SERVERS = ("ours", "oxigraph", "rdflib-endpoint", "ours, cache off")
 #: (query kind or name, anchor) -> the ratio ours/anchor the targets ask for.

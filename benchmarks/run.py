@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -30,6 +30,7 @@ from . import inprocess, report, validation
 from .dataset import REPO, build_dataset
 from .generate import parse_size
 from .load_test import Measure, wrk
+from .results import Cell, SizeResult
 from .servers import HTTP_WORKERS, JSON_RESULTS, Server, get, start_ours, start_oxigraph, start_rdflib
 
 BENCH = Path(__file__).resolve().parent
@@ -43,35 +44,6 @@ PROBE_TIMEOUT = 60.0
 #: Servers measured in the first ``--rdflib-rounds`` rounds only: rdflib-endpoint is slow, and the
 #: uncached service is there to show what the cache adds, not for a ratio.
 ONE_ROUND = ("rdflib-endpoint", "ours, cache off")
-
-
-@dataclass
-class Cell:
-    """One query of the table: its name, kind, the SPARQL every anchor gets, and our URL for it."""
-
-    name: str
-    kind: str
-    sparql: str
-    ours_path: str
-    #: A stream of different queries (``sparql`` is the first): wrk sends them in turn, so no answer is
-    #: asked for twice in a row and, with 500 of them, a cache of recent answers does not hold them all.
-    variants: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SizeResult:
-    size: str
-    quads: int
-    load: dict[str, float]
-    startup_s: list[float]
-    cells: list[Cell]
-    runs: dict[tuple[str, str], list[Measure]] = field(default_factory=dict)
-    floor: dict[str, Measure] = field(default_factory=dict)
-    rows: dict[tuple[str, str], int | None] = field(default_factory=dict)
-    validation: dict[str, object] | None = None
-    notes: list[str] = field(default_factory=list)
-    load_average: list[float] = field(default_factory=list)
-    startup_single_s: list[float] = field(default_factory=list)
 
 
 def log(message: str) -> None:
