@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +19,7 @@ from .cache import VersionedCache
 from .canned.catalogue import Catalogue
 from .canned.runner import CannedQueries
 from .config import Settings
-from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound
+from .errors import BadParameter, ClusterKGError, HTTPError, MethodNotAllowed, NotFound, unexpected
 from .http import (
     caches,
     completions,
@@ -41,8 +40,6 @@ from .pages.errors import error_page, wants_html
 from .sources import locate
 from .store import QueryResult, Store, open_store
 from .store.monitor import StoreMonitor
-
-log = logging.getLogger("clusterkg.app")
 
 HEALTH_TIMEOUT = 5.0
 
@@ -202,5 +199,4 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> Response:
-        log.error("unexpected error on %s %s: %r", request.method, request.url.path, error)
-        return error_response(ClusterKGError("An internal error occurred; it has been logged."), request)
+        return error_response(unexpected(error, f"{request.method} {request.url.path}"), request)

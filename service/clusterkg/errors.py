@@ -6,8 +6,11 @@ in one exception handler. Nothing else builds an error response.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
+
+log = logging.getLogger("clusterkg.app")
 
 
 class ClusterKGError(Exception):
@@ -28,6 +31,13 @@ class ClusterKGError(Exception):
     def headers(self) -> dict[str, str]:
         """HTTP headers the response must carry (``WWW-Authenticate`` for 401)."""
         return {}
+
+
+def unexpected(error: Exception, where: str) -> ClusterKGError:
+    """An exception no handler expected: logged with the request it broke (``where``), and the error the
+    client is told instead (nothing of the exception reaches it)."""
+    log.error("unexpected error on %s: %r", where, error)
+    return ClusterKGError("An internal error occurred; it has been logged.")
 
 
 class HTTPError(ClusterKGError):

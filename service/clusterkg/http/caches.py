@@ -16,7 +16,6 @@ time. Errors are never kept.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -24,12 +23,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import ClusterKGError
+from ..errors import ClusterKGError, unexpected
 from ..store.base import QueryJob, QueryResult
 from .sparql import MEDIA_TYPES, cache_version, read_job
 
 PREFIX = "/queries/"
-log = logging.getLogger("clusterkg.app")
 
 #: What is kept of an answer: status, headers and body, as sent.
 Sent = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -154,9 +152,7 @@ class CachedAnswers:
                 await self.on_error(error, Request(scope, receive))(scope, receive, send)
                 return
             except Exception as error:  # noqa: BLE001 - what the app's handler of unexpected errors does
-                log.error("unexpected error on GET /sparql: %r", error)
-                unexpected = ClusterKGError("An internal error occurred; it has been logged.")
-                await self.on_error(unexpected, Request(scope, receive))(scope, receive, send)
+                await self.on_error(unexpected(error, "GET /sparql"), Request(scope, receive))(scope, receive, send)
                 return
             state.result_cache.put(job, version, result, len(result.body))
         await send_result(result, send)
