@@ -72,7 +72,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
 
 
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
-    """Several HTTP processes on the port, each with its own listening socket (``http/processes.py``), its
+    """Several HTTP processes on the port, each with its own listening socket (``http/serving.py``), its
     own app and its own query workers over the shared store (``store/shared.py``). The store is built here,
     once, before they start; they read their settings from the environment, which gets the command-line
     options."""
