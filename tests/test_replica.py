@@ -15,7 +15,7 @@ from pyoxigraph import Store as OxStore
 
 from clusterkg.store import replica as replica_module
 from clusterkg.store.replica import ReplicaReader
-from clusterkg.store.snapshots import KEPT_CHANGES, changed_graphs, current_number, publish
+from clusterkg.store.snapshots import KEPT_CHANGES, change_updates, current_number, publish
 
 CASES = "urn:graph:case:"
 
@@ -147,7 +147,7 @@ def test_a_copy_follows_the_writes_published_while_it_was_being_made(
 def test_changes_whose_records_are_gone_make_a_new_copy(writer: Writer, reader: ReplicaReader) -> None:
     for number in range(KEPT_CHANGES + 2):
         last = writer.add(f"{CASES}many", 1, mark=str(number))
-    assert changed_graphs(writer.root, reader.number or 0, last) is None
+    assert change_updates(writer.root, reader.number or 0, last) is None
     assert count(reader.refresh(), f"{CASES}many") == KEPT_CHANGES + 2
     assert reader.wait_for_copy(30)
     assert count(reader.store, f"{CASES}many") == KEPT_CHANGES + 2

@@ -16,6 +16,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
+from clusterkg.errors import StoreLocked
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.snapshots import SnapshotReader, acquire, current_number, prune, publish
@@ -226,12 +227,15 @@ def test_in_process_reads_of_a_shared_store_follow_writes(two_processes: tuple[E
     assert count() == before + CASE_TRIPLES
 
 
-def test_a_command_writing_between_the_server_processes_writes_is_seen_by_them(
+def test_a_command_writing_while_no_server_process_writes_is_seen_by_them(
     two_processes: tuple[EmbeddedStore, EmbeddedStore], tmp_path: Path
 ) -> None:
-    _, reader = two_processes
+    writer, reader = two_processes
     assert sizes(reader) == {} and reader.triple_count() == 0  # its workers and its own view are open
     command = EmbeddedStore(tmp_path, workers=0)  # clusterkg load, say: it opens the store for writing
+    with pytest.raises(StoreLocked):
+        command.start()  # not while a server process holds it
+    writer.close()  # the writer ended: until a process writes again, nobody holds the store
     command.start()
     try:
         command.write_case(f"{CASES}loaded", case_triples(1), [])

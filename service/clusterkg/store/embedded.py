@@ -6,8 +6,8 @@ and nobody opens it read-only. After each committed write the writer checkpoints
 snapshot and publishes that (``snapshots.py``); every reader opens published snapshots only. With one
 HTTP process, that process keeps the store open for writing and answers its own reads (builds, the
 case checks) from it; its query workers (``workers.py``) read snapshots. With several
-(``shared=True``), none keeps the store open: a write takes the lock file, opens the store, writes,
-publishes and closes it (``shared.py``); all reads go to snapshots. A write answers only once its
+(``shared=True``), the one holding the lock file keeps the store open for writing and the others send it
+their writes (``writer.py``); all reads go to snapshots. A write answers only once its
 snapshot is published and the data version bumped, so the next query of any process sees it (a worker
 moves to the newest snapshot when the version changed), and a snapshot holds whole transactions only.
 
@@ -25,11 +25,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, Triple
+from pyoxigraph import NamedNode, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
@@ -43,11 +44,14 @@ from .replica import DEFAULT_MAX_BYTES, ReplicaReader
 from .shared import VERSION_FILE, SharedVersion, open_for_writing
 from .snapshots import SnapshotReader, current_number, publish, snapshots_dir
 from .workers import WorkerPool
+from .writer import Write, WriterRole, not_writer
 
 STORE_SUBDIR = "oxigraph"
 #: Seconds a read-only opener waits to publish the first snapshot of a store that has none (one built
 #: before snapshots): if a process holds the store for writing that long, it says so (``StoreLocked``).
 READER_WRITE_TIMEOUT = 5.0
+#: Seconds a write waits for the store (another process writing, or a writer being replaced).
+WRITE_TIMEOUT = 60.0
 log = logging.getLogger("clusterkg.store")
 
 
@@ -68,8 +72,9 @@ def _engine_errors() -> Iterator[None]:
 
 class EmbeddedStore:
     """``workers=0`` evaluates in-process (the CLI); ``read_only=True`` reads the current snapshot and never
-    writes; ``shared=True`` (several server processes) reads snapshots and opens the store for writing
-    only while writing, under a lock file (``shared.py``)."""
+    writes; ``shared=True`` (several server processes) reads snapshots, and either keeps the store open
+    for writing, if this process holds the lock file, or sends its writes to the process that does
+    (``writer.py``)."""
 
     def __init__(
         self,
@@ -96,6 +101,8 @@ class EmbeddedStore:
         self.read_only = read_only
         self.shared = shared and not read_only
         self._shared_version: SharedVersion | None = None
+        self._role: WriterRole | None = None  # with shared=True: writing here, or sending to the writer
+        self._closing = False
         self._view_version = 0
         self._store: OxStore | None = None
         self._reader: SnapshotReader | ReplicaReader | None = None
@@ -131,17 +138,25 @@ class EmbeddedStore:
         return self._version
 
     @property
+    def writes_here(self) -> bool:
+        """Whether this process holds the store open for writing (with several processes: it is the writer)."""
+        if self._role is not None:
+            return self._role.holds
+        return self._store is not None and self._reader is None
+
+    @property
     def exists(self) -> bool:
         return (self.path / "CURRENT").is_file()
 
     def start(self) -> None:
+        self._closing = False
         if self.shared:
             self._start_shared()
         elif self.read_only:
             self._start_reader()
         else:
             self._store = self._open()
-            self._publish()
+            publish(self._store, self.snapshots)
         if self.workers > 0 and not self.read_only:
             self._pool = self._start_pool(self.workers, isolate=True)
             if not self._pool.isolated:
@@ -172,11 +187,26 @@ class EmbeddedStore:
         self.path.mkdir(parents=True, exist_ok=True)
         self._shared_version = SharedVersion(self.path.parent)
         self._reader = ReplicaReader(self.snapshots, self.replica_bytes)
-        if current_number(self.snapshots) is None:
+        self._role = WriterRole(self.path, self._write_here)
+        try:
+            self._role.try_take(READER_WRITE_TIMEOUT)
+        except StoreLocked:
+            if current_number(self.snapshots) is None:
+                raise
+            log.warning("a command holds the store for writing: this process reads its snapshots meanwhile")
+        if self._role.holds and current_number(self.snapshots) is None:
             with self.writing():
                 pass  # the first snapshot (of an empty store if there was none)
+        self._await_snapshot(time.monotonic() + WRITE_TIMEOUT)
         self._view_version = self._shared_version.value
         self._store = self._reader.refresh()
+
+    def _await_snapshot(self, deadline: float) -> None:
+        """Wait for the writer's first snapshot of a store that has none (it publishes one as it starts)."""
+        while current_number(self.snapshots) is None:
+            if time.monotonic() > deadline:
+                raise StoreLocked(f"No snapshot of the store at {self.path} was published: is another process stuck?")
+            time.sleep(0.05)
 
     def _start_reader(self) -> None:
         """Read the current snapshot; a store that has none (built before snapshots) gets one first."""
@@ -185,10 +215,6 @@ class EmbeddedStore:
             with open_for_writing(self.path, None, timeout=READER_WRITE_TIMEOUT):
                 pass
         self._store = self._reader.refresh()
-
-    def _publish(self, changed: Collection[str] | None = None) -> None:
-        assert self._store is not None
-        publish(self._store, self.snapshots, changed)
 
     def _tell_other_processes(self) -> None:
         """A command (``clusterkg load``...) writing between the writes of several server processes bumps
@@ -212,10 +238,15 @@ class EmbeddedStore:
             raise StoreUnavailable(f"Cannot open the store at {self.path}: {error}") from None
 
     def close(self) -> None:
+        self._closing = True
         for pool in (self._pool, self._federation_pool):
             if pool is not None:
                 pool.close()
         self._pool = self._federation_pool = None
+        if self._role is not None:
+            with self._write_lock:
+                self._role.release()
+            self._role = None
         if self._store is not None and self._reader is None:
             self._store.flush()
         self._store = None
@@ -314,16 +345,22 @@ class EmbeddedStore:
     def update(self, sparql_update: str, changed: Collection[str] | None = None) -> None:
         """Apply an update in one transaction, flush it, and tell the workers to reopen. ``changed``: the
         named graphs the update may change (``None``: any)."""
-        with self.writing(changed) as store:
-            store.update(sparql_update)
+        self._write(Write.of_update(sparql_update, None if changed is None else sorted(changed)))
 
     def write_case(self, graph: str, triples: Sequence[Triple], new: Sequence[str]) -> bool:
-        with self.writing((graph,)) as store:
-            if new and bool(store.query(updates.resources_taken(new))):
-                return False
-            target = NamedNode(graph)
-            store.extend([Quad(t.subject, t.predicate, t.object, target) for t in triples])
-            return True
+        return self._write(Write.of_case(graph, triples, new))
+
+    def _write(self, write: Write) -> bool:
+        """Written here, or by the writer when another process is the one (``writer.py``)."""
+        if self._closing:
+            raise StoreUnavailable("The store is closing: nothing was written.")
+        if self._role is not None and not self._role.holds:
+            return self._role.send(write, WRITE_TIMEOUT)
+        return self._write_here(write)
+
+    def _write_here(self, write: Write) -> bool:
+        with self.writing(write.changed) as store:
+            return write.apply(store)
 
     @contextmanager
     def writing(self, changed: Collection[str] | None = None) -> Iterator[OxStore]:
@@ -334,17 +371,29 @@ class EmbeddedStore:
         if self.read_only:
             raise StoreUnavailable("This store was opened read-only: it cannot be written.")
         with self._write_lock:
-            if self._shared_version is not None:
-                with open_for_writing(self.path, self._shared_version, changed=changed) as store:
-                    yield store
-                return
+            store = self._writable()
             try:
-                yield self.store
+                yield store
             finally:
-                self.store.flush()
-                self._publish(changed)
-                self._tell_other_processes()
-                self._version += 1
+                store.flush()
+                publish(store, self.snapshots, changed)
+                if self._shared_version is not None:
+                    self._shared_version.bump()
+                else:
+                    self._tell_other_processes()
+                    self._version += 1
                 for pool in (self._pool, self._federation_pool):
                     if pool is not None:
-                        pool.version = self._version
+                        pool.version = self.data_version
+
+    def _writable(self) -> OxStore:
+        """The store open for writing in this process (call with the write lock held): with several
+        processes, this one becomes the writer if none is; ``StoreLocked`` if another one is."""
+        if self._role is None:
+            return self.store
+        if self._closing:
+            raise not_writer()
+        if self._role.holds or self._role.try_take(WRITE_TIMEOUT):
+            assert self._role.store is not None
+            return self._role.store
+        raise StoreLocked("Another HTTP process writes this store: only it may write to the store directly.")

@@ -10,11 +10,12 @@ data into memory in a background thread, then reads only that copy:
 
 - Until the copy is made (and whenever it cannot be kept up to date), it reads the snapshot on disk: a
   query never waits for a copy.
-- To move to a newer snapshot it applies the writes' change records (the named graphs each write
-  changed, ``snapshots.changed_graphs``): it reads those graphs from the new snapshot and replaces them
-  in its copy with one SPARQL update, which the engine applies as one transaction, so a query running
-  meanwhile sees all of a write or none of it. Where a record is missing (a write that could not say,
-  such as a bulk load), or the change is large, it goes back to the snapshot on disk and copies again.
+- To move to a newer snapshot it applies the writes' change records (``snapshots.change_updates``: for
+  each write, the SPARQL update that replaces the named graphs it changed with their new content) in one
+  update, which the engine applies as one transaction, so a query running meanwhile sees all of a write
+  or none of it; it need not open the new snapshot for that. Where a record is missing (a write that
+  could not say, such as a bulk load, or a large change), it goes back to the snapshot on disk and
+  copies again.
 - Each query over the copy sees one state of it; unlike a snapshot on disk, a ``reading()`` block of
   several queries may see a write land between two of them (as readers of the store being written do).
 - Blank nodes are copied as new blank nodes (a copy cannot keep the engine's internal identifiers), which
@@ -35,7 +36,7 @@ from .snapshots import (
     NoSnapshot,
     SnapshotReader,
     acquire,
-    changed_graphs,
+    change_updates,
     current_number,
     prune,
     snapshot_bytes,
@@ -45,8 +46,6 @@ from .snapshots import (
 #: Files of a snapshot that a reader still copies into memory, by default (about 350,000 triples, which take
 #: about 130 MB in memory).
 DEFAULT_MAX_BYTES = 64 * 2**20
-#: Triples a change may carry before a full copy is cheaper than the update that applies it.
-MAX_CHANGE_QUADS = 50_000
 log = logging.getLogger("clusterkg.store")
 
 
@@ -65,25 +64,6 @@ def copy_of(snapshot: Any) -> Any:
     memory = Store()
     memory.bulk_load(snapshot.dump(format=RdfFormat.N_QUADS), format=RdfFormat.N_QUADS)
     return memory
-
-
-def change_update(snapshot: Any, graphs: set[str]) -> str | None:
-    """One SPARQL update that makes ``graphs`` in a copy what they are in ``snapshot``; ``None`` when the
-    change is too large to be worth it."""
-    from pyoxigraph import NamedNode, RdfFormat, serialize  # noqa: PLC0415
-
-    parts, total = [], 0
-    for name in sorted(graphs):
-        graph = NamedNode(name)
-        triples = [quad.triple for quad in snapshot.quads_for_pattern(None, None, None, graph)]
-        total += len(triples)
-        if total > MAX_CHANGE_QUADS:
-            return None
-        parts.append(f"DROP SILENT GRAPH {graph}")
-        if triples:
-            text = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-            parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{text}}} }}")
-    return " ;\n".join(parts)
 
 
 class ReplicaReader:
@@ -180,30 +160,24 @@ class ReplicaReader:
 
     def _advance(self, memory: Any, number: int) -> int | None:
         """Apply to ``memory``, a copy of snapshot ``number``, the change records up to the current snapshot;
-        the number it then copies, or ``None`` when it cannot (a record is missing, the change is large,
-        or the snapshot too large to keep a copy of)."""
+        the number it then copies, or ``None`` when it cannot (a record is missing, or the snapshot is too
+        large to keep a copy of)."""
         current = current_number(self.root)
         if current == number:
             return number
         if current is None or current < number:
             return None
-        held = acquire(self.root)
-        try:
-            graphs = changed_graphs(self.root, number, held.number)
-            if graphs is None or snapshot_bytes(held.path) > self.max_bytes:
-                return None
-            if graphs:
-                update = change_update(_open(held), graphs)
-                if update is None:
-                    return None
-                memory.update(update)  # one transaction: a read sees all of it or none
-            return held.number
-        except (OSError, SyntaxError, ValueError) as error:
-            log.warning("the in-memory copy could not follow snapshot %s (%s): copying it again", held.number, error)
+        texts = change_updates(self.root, number, current)
+        if texts is None or snapshot_bytes(snapshot_path(self.root, current)) > self.max_bytes:
             return None
-        finally:
-            held.release()
-            prune(self.root)
+        update = " ;\n".join(text for text in texts if text)
+        try:
+            if update:
+                memory.update(update)  # one transaction: a read sees all of it or none
+        except (OSError, SyntaxError, ValueError) as error:
+            log.warning("the in-memory copy could not follow snapshot %s (%s): copying it again", current, error)
+            return None
+        return current
 
     def _start_copy(self) -> None:
         """Copy the current snapshot into memory in the background, if it is small enough (lock held)."""

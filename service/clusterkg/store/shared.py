@@ -1,11 +1,12 @@
 """Several server processes over one embedded store: a shared data version and one writer at a time.
 
 RocksDB lets one process at a time open a store for writing. When ``clusterkg serve`` runs several HTTP
-worker processes (``CLUSTERKG_HTTP_WORKERS``), none of them keeps the store open for writing: each reads
-published snapshots (``snapshots.py``), and a write takes an exclusive lock file, opens the store for
-writing, applies the change, publishes a snapshot of it and closes it, then bumps the data version. The
-version is 8 bytes in a memory-mapped file that every process reads (one memory read per request), so
-the result caches and snapshot readers of all processes follow a write at once.
+worker processes (``CLUSTERKG_HTTP_WORKERS``), each reads published snapshots (``snapshots.py``), and the
+one holding the exclusive lock file ``write.lock`` writes (``writer.py``): after each write it publishes a
+snapshot and bumps the data version. The version is 8 bytes in a memory-mapped file that every process
+reads (one memory read per request), so the result caches and snapshot readers of all processes follow a
+write at once. ``open_for_writing`` is the same lock for a command that writes once and lets go (the
+read-only CLI publishing the first snapshot of a store built before snapshots).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def open_for_writing(
     """The store opened for writing under the write lock; a snapshot published (recording the named graphs
     ``changed``, when the caller knows them), the store closed and the version bumped after."""
     with write_lock(store_dir.parent, timeout):
-        handle = WriteHandle(_open_primary(store_dir, time.monotonic() + timeout))
+        handle = WriteHandle(open_primary(store_dir, time.monotonic() + timeout))
         try:
             yield cast(OxStore, handle)
         finally:
@@ -121,8 +122,8 @@ def open_for_writing(
                 version.bump()
 
 
-def _open_primary(store_dir: Path, deadline: float) -> OxStore:
-    """Retries while the previous writer's handle is being released; ``StoreLocked`` at the deadline."""
+def open_primary(store_dir: Path, deadline: float) -> OxStore:
+    """The store opened read-write, retrying while the previous writer lets go of it; ``StoreLocked`` at the deadline."""
     while True:
         try:
             return OxStore(str(store_dir))

@@ -17,17 +17,18 @@ after publishing, a reader after moving on), so no snapshot disappears under a r
 the lock, then checks that the lock file is still the one at that path: if a remover took it first, the
 reader reads ``current`` again.
 
-Beside each snapshot the writer may record which named graphs the write changed (``<number>.changes``, a
-JSON list of IRIs, written before the snapshot is published); a write that cannot say records nothing.
-A reader that keeps its own copy of the data (``replica.py``) applies these changes instead of copying
-everything again; where one record between its copy and the current snapshot is missing, it copies all.
+Beside each snapshot the writer may record what the write changed (``<number>.update``, written before
+the snapshot is published): one SPARQL update that makes the named graphs the write changed what they are
+in the snapshot, read from the store it has just written. A write that cannot say what it changed, or
+changed more than ``MAX_CHANGE_QUADS``, records nothing. A reader that keeps its own copy of the data
+(``replica.py``) applies these updates instead of copying everything again (and without opening the
+snapshot at all); where one record between its copy and the current snapshot is missing, it copies all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import shutil
 import threading
@@ -40,8 +41,10 @@ from typing import Any
 SNAPSHOTS_SUBDIR = "snapshots"
 CURRENT_FILE = "current"
 ACQUIRE_ATTEMPTS = 100
-#: How many change records are kept behind the current snapshot (each a few bytes).
+#: How many change records are kept behind the current snapshot.
 KEPT_CHANGES = 256
+#: Triples a change may carry before a reader's full copy is cheaper than the update that applies it.
+MAX_CHANGE_QUADS = 50_000
 
 
 class NoSnapshot(LookupError):
@@ -77,23 +80,24 @@ def _numbers(root: Path) -> list[int]:
 
 
 def _changes_path(root: Path, number: int) -> Path:
-    return root / f"{_name(number)}.changes"
+    return root / f"{_name(number)}.update"
 
 
 def publish(store: Any, root: Path, changed: Collection[str] | None = None) -> int:
     """Checkpoint the read-write ``store`` into a new snapshot and make it the current one; call only
     while holding the store open for writing (so one publisher at a time). ``changed``: the named graphs
-    the write changed, recorded for the readers that copy the data (``None``: it cannot say). Older unheld
-    snapshots go."""
+    the write changed, whose content is recorded for the readers that copy the data (``None``: it cannot
+    say). Older unheld snapshots go."""
     root.mkdir(parents=True, exist_ok=True)
     number = max([*_numbers(root), current_number(root) or 0]) + 1
     _lock_path(root, number).touch()
     target = root / _name(number)
     store.backup(str(target))
     record = _changes_path(root, number)
-    if changed is not None:
-        staged_record = root / f"changes.{os.getpid()}"
-        staged_record.write_text(json.dumps(sorted(set(changed))), encoding="utf-8")
+    update = None if changed is None else change_update(store, set(changed))
+    if update is not None:
+        staged_record = root / f"update.{os.getpid()}"
+        staged_record.write_text(update, encoding="utf-8")
         os.replace(staged_record, record)
     else:
         with contextlib.suppress(FileNotFoundError):
@@ -105,19 +109,35 @@ def publish(store: Any, root: Path, changed: Collection[str] | None = None) -> i
     return number
 
 
-def changed_graphs(root: Path, since: int, until: int) -> set[str] | None:
-    """The named graphs the writes after snapshot ``since`` up to ``until`` changed, or ``None`` when one of
-    them recorded nothing (or its record is gone)."""
-    graphs: set[str] = set()
+def change_update(store: Any, graphs: set[str]) -> str | None:
+    """One SPARQL update that makes ``graphs`` in a copy what they are in ``store``; ``None`` when the change
+    is too large to be worth it."""
+    from pyoxigraph import NamedNode, RdfFormat, serialize  # noqa: PLC0415 - the worker processes import this
+
+    parts, total = [], 0
+    for name in sorted(graphs):
+        graph = NamedNode(name)
+        triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, graph)]
+        total += len(triples)
+        if total > MAX_CHANGE_QUADS:
+            return None
+        parts.append(f"DROP SILENT GRAPH {graph}")
+        if triples:
+            text = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{text}}} }}")
+    return " ;\n".join(parts)
+
+
+def change_updates(root: Path, since: int, until: int) -> list[str] | None:
+    """The updates the writes after snapshot ``since`` up to ``until`` recorded, in order, or ``None`` when
+    one of them recorded nothing (or its record is gone)."""
+    texts = []
     for number in range(since + 1, until + 1):
         try:
-            names = json.loads(_changes_path(root, number).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            texts.append(_changes_path(root, number).read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return None
-        if not isinstance(names, list) or not all(isinstance(name, str) and name for name in names):
-            return None
-        graphs.update(names)
-    return graphs
+    return texts
 
 
 def snapshot_bytes(path: Path) -> int:
@@ -137,7 +157,7 @@ def prune(root: Path) -> list[int]:
     behind it; the numbers of the snapshots removed."""
     current = current_number(root)
     if current is not None:
-        for record in root.glob("*.changes"):
+        for record in root.glob("*.update"):
             if record.stem.isdigit() and int(record.stem) <= current - KEPT_CHANGES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(record)
