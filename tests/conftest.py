@@ -119,6 +119,18 @@ class Server:
         self.log = log
 
 
+def started_processes(server: Server, wanted: int, timeout: float = 90.0) -> set[str]:
+    """The HTTP processes that finished starting, waiting until ``wanted`` have (or the timeout): the second
+    one may still be importing the service when the first already answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = Path(server.log).read_text().splitlines()
+        pids = {line.split("[")[1].split("]")[0] for line in lines if "Started server process" in line}
+        if len(pids) >= wanted or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.2)
+
+
 def start_server(*args: str, env: dict[str, str], log: Path) -> Iterator[Server]:
     """``clusterkg serve``: one HTTP process (so that killing it kills the service) unless ``args`` or
     ``env`` say how many."""

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import socket
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Server, start_server, write_sources
+from conftest import Server, start_server, started_processes, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -34,18 +33,6 @@ def count(server: Server) -> int:
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
-
-
-def started_processes(server: Server, wanted: int, timeout: float = 90.0) -> set[str]:
-    """The HTTP processes that finished starting, waiting until ``wanted`` have (or the timeout): the second
-    one may still be importing the service when the first already answers."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = Path(server.log).read_text().splitlines()
-        pids = {line.split("[")[1].split("]")[0] for line in lines if "Started server process" in line}
-        if len(pids) >= wanted or time.monotonic() > deadline:
-            return pids
-        time.sleep(0.2)
 
 
 def test_both_processes_answer_the_same(server: Server) -> None:
@@ -68,11 +55,25 @@ def sockets_of(pid: str) -> int:
     return count
 
 
+def settled_sockets(pids: list[str], timeout: float = 30.0) -> dict[str, int]:
+    """The sockets of each process once their number stays the same for half a second (a process that has
+    just started may still be opening or closing some of its own)."""
+    deadline = time.monotonic() + timeout
+    counts = {pid: sockets_of(pid) for pid in pids}
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        latest = {pid: sockets_of(pid) for pid in pids}
+        if latest == counts:
+            break
+        counts = latest
+    return counts
+
+
 def test_connections_opened_at_once_are_spread_over_both_processes(server: Server) -> None:
     """Each process listens on a socket of its own (SO_REUSEPORT): a client that opens all its
     connections at once does not get them all accepted by whichever process woke first."""
     pids = sorted(started_processes(server, 2))
-    before = {pid: sockets_of(pid) for pid in pids}
+    before = settled_sockets(pids)
     host, port = server.url.removeprefix("http://").split(":")
     connections = [socket.create_connection((host, int(port)), timeout=10) for _ in range(32)]
     try:

@@ -5,6 +5,9 @@ sees part of a case, and no answer contradicts what was stored."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import threading
 import time
 from collections import Counter
@@ -14,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import start_server, started_processes
 from test_cases import EXAMPLE, TOKEN, TURTLE, auth, graph_sizes, variant
 
 pytestmark = pytest.mark.integration
@@ -110,3 +113,33 @@ def test_queries_and_validations_racing_writes_never_fail_and_see_each_write_at_
     assert len(record.case_sizes) <= 1, f"a query saw part of a case: sizes {sorted(record.case_sizes)}"
     assert left == {}
     assert record.statuses["query", 200] > 0 and record.statuses["validate", 200] > 0
+
+
+def writer_processes(data_dir: Path, pids: set[str]) -> set[str]:
+    """The processes among ``pids`` that hold the store's write lock open (the writer; the others close it
+    when they find it taken)."""
+    lock = str(data_dir / "write.lock")
+    holders = set()
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            if any(os.readlink(fd) == lock for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                holders.add(pid)
+    return holders
+
+
+def test_when_the_writing_process_is_killed_another_one_takes_over_its_writes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"CLUSTERKG_DATA_DIR": str(data), "CLUSTERKG_WRITE_TOKEN": TOKEN}
+    for server in start_server("--http-workers", "2", env=env, log=tmp_path / "server.log"):
+        with httpx.Client(base_url=server.url, timeout=60, headers={"Connection": "close"}) as http:
+            for turn in range(2):  # a third quick death in a row would stop the service (serving.py)
+                pids = started_processes(server, 2 + turn)
+                writers = writer_processes(data, pids)
+                assert len(writers) == 1, f"writers among {pids}: {writers}"
+                os.kill(int(writers.pop()), signal.SIGKILL)
+                # until the kernel has closed its listening socket, a connection may still land there
+                started_processes(server, 3 + turn)
+                for number in range(6):  # new connections: both processes answer some
+                    response = http.post("/cases", content=variant(f"k{turn}-{number}"), headers={**TURTLE, **auth()})
+                    assert response.status_code == 201, response.text[:300]
+                    assert visible(http, response.json()["id"])
