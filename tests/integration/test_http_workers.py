@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
