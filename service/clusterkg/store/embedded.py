@@ -217,9 +217,9 @@ class EmbeddedStore:
         self._store = self._reader.refresh()
 
     def _tell_other_processes(self) -> None:
-        """A command (``clusterkg load``...) writing between the writes of several server processes bumps
-        their shared data version, so that they read its snapshot too (it holds the store's lock, so no
-        other bump runs meanwhile)."""
+        """A command (``clusterkg load``...) writing while no server process holds the store (their writer
+        ended and none has written since) bumps their shared data version, so that they read its snapshot
+        too (it holds the store's lock, so no other bump runs meanwhile)."""
         if (self.path.parent / VERSION_FILE).is_file():
             shared = SharedVersion(self.path.parent)
             shared.bump()
