@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from clusterkg.errors import StoreLocked
+from clusterkg.errors import StoreLocked, StoreUnavailable
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.shared import SharedVersion, open_for_writing, write_lock
@@ -203,3 +203,13 @@ def test_a_write_handle_is_unusable_after_its_block(tmp_path: Path) -> None:
         handle.update(insert(7))
     with pytest.raises(Exception, match="no longer open"):
         handle.update(insert(8))
+
+
+def test_a_socket_that_cannot_be_made_is_reported_by_its_path_and_the_lock_let_go(tmp_path: Path) -> None:
+    (tmp_path / SOCKET_DIR).write_text("not a directory")
+    store = EmbeddedStore(tmp_path, workers=0, shared=True)
+    with pytest.raises(StoreUnavailable, match=f"Cannot listen on {tmp_path / SOCKET_DIR / SOCKET_NAME}"):
+        store.start()
+    store.close()
+    with write_lock(tmp_path, timeout=0.5):  # not held any more
+        pass

@@ -192,18 +192,20 @@ class WriterRole:
 
     def _listen(self) -> None:
         directory = self.socket_path.parent
-        directory.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(directory, 0o700)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.socket_path)  # left by a writer that ended; nobody else binds it (the lock)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
+            directory.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(directory, 0o700)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.socket_path)  # left by a writer that ended; nobody else binds it (the lock)
             with _address(self.socket_path) as address:
                 listener.bind(address)
             listener.listen(64)
-        except OSError:
+        except OSError as error:
             listener.close()
-            raise
+            raise StoreUnavailable(
+                f"Cannot listen on {self.socket_path} for the other HTTP processes' writes: {error}"
+            ) from None
         self._listener = listener
         self._accepting = threading.Thread(target=self._accept, args=(listener,), name="clusterkg-writer", daemon=True)
         self._accepting.start()
