@@ -157,7 +157,7 @@ def prune(root: Path) -> list[int]:
     behind it; the numbers of the snapshots removed."""
     current = current_number(root)
     if current is not None:
-        for record in root.glob("*.update"):
+        for record in [*root.glob("*.update"), *root.glob("*.changes")]:  # .changes: earlier versions' records
             if record.stem.isdigit() and int(record.stem) <= current - KEPT_CHANGES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(record)
