@@ -14,6 +14,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from pyoxigraph import Store as OxStore
 
 from clusterkg.store import replica as replica_module
+from clusterkg.store import snapshots as snapshots_module
 from clusterkg.store.replica import ReplicaReader
 from clusterkg.store.snapshots import KEPT_CHANGES, change_updates, current_number, publish
 
@@ -223,3 +224,16 @@ def test_readers_see_a_write_to_several_graphs_whole_or_not_at_all(writer: Write
             thread.join()
     assert reader.in_memory
     assert not problems, problems[:3]
+
+
+def test_a_reader_far_behind_copies_again_rather_than_apply_large_records(
+    writer: Writer, reader: ReplicaReader, copies: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshots_module, "MAX_CHANGE_BYTES", 4_000)
+    for number in range(3):
+        last = writer.add(f"{CASES}big{number}", 40)  # each record about 2 kB: the three together are over
+    assert change_updates(writer.root, last - 1, last) is not None  # one alone is within the limit
+    assert change_updates(writer.root, reader.number or 0, last) is None
+    assert count(reader.refresh(), f"{CASES}big2") == 40
+    assert reader.wait_for_copy(30)
+    assert count(reader.store, f"{CASES}big0") == 40 and copies == [220]

@@ -45,6 +45,8 @@ ACQUIRE_ATTEMPTS = 100
 KEPT_CHANGES = 256
 #: Triples a change may carry before a reader's full copy is cheaper than the update that applies it.
 MAX_CHANGE_QUADS = 50_000
+#: Bytes of change records a reader that fell behind applies at once; beyond, it copies all again.
+MAX_CHANGE_BYTES = 16 * 2**20
 
 
 class NoSnapshot(LookupError):
@@ -130,14 +132,15 @@ def change_update(store: Any, graphs: set[str]) -> str | None:
 
 def change_updates(root: Path, since: int, until: int) -> list[str] | None:
     """The updates the writes after snapshot ``since`` up to ``until`` recorded, in order, or ``None`` when
-    one of them recorded nothing (or its record is gone)."""
-    texts = []
-    for number in range(since + 1, until + 1):
-        try:
-            texts.append(_changes_path(root, number).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    one of them recorded nothing (or its record is gone), or when together they take more than
+    ``MAX_CHANGE_BYTES`` (a full copy is then cheaper)."""
+    paths = [_changes_path(root, number) for number in range(since + 1, until + 1)]
+    try:
+        if sum(path.stat().st_size for path in paths) > MAX_CHANGE_BYTES:
             return None
-    return texts
+        return [path.read_text(encoding="utf-8") for path in paths]
+    except FileNotFoundError:
+        return None
 
 
 def snapshot_bytes(path: Path) -> int:
