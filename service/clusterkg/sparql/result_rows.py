@@ -7,8 +7,8 @@ Each count relies on how the engine escapes what it writes (checked in ``tests/t
   else.
 - TSV: a header line, then one line a row; the engine writes every term in its Turtle form, where a
   newline is escaped as ``\\n``, and IRIs, blank node labels and language tags cannot hold one.
-- JSON: the starts of rows (``json_rows``), or the length of ``results.bindings`` parsed with orjson
-  when the document holds ``{}``.
+- JSON: the objects that are rows (``json_rows``), or the length of ``results.bindings`` parsed with
+  orjson when a literal could be mistaken for one.
 - CSV: records of one field a variable (RFC 4180, as the engine writes it). The engine writes IRIs and
   triple terms unquoted, so a record may be split or widened by a comma, quote or line break in one;
   such a document is not well formed and not counted (``None``).
@@ -27,25 +27,23 @@ from collections.abc import Callable
 
 import orjson
 
-#: What follows a string's closing quote in JSON: in ``,{"`` or ``[{"`` followed by one of these, the quote
-#: closes a string whose text ends in ``,{`` or ``[{``.
-_AFTER_A_STRING = (b",", b"}", b"]", b":")
+#: ``{"`` whose quote closes a string rather than opening a key: one of these follows such a quote.
+_CLOSING_QUOTE = re.compile(rb'\{"[,}\]:]')
 
 
 def json_rows(body: bytes, width: int) -> int:
-    """Rows start at ``[{"`` (the first) and ``,{"`` (the others) where the quote opens a variable's name.
+    """The objects that open with a key (``{"``), less the document and the objects that are values.
 
-    The engine writes compact JSON in which a quote inside a string is escaped as ``\\"``, so the quote
-    of ``{"`` opens or closes a string. If it opens one, the ``,`` or ``[`` and the ``{`` before it are
-    not in a string either, and the engine writes ``,{`` and ``[{`` only where a row starts (its other
-    commas precede a quote); a variable's name then follows, which starts with a letter, digit or ``_``.
-    If it closes a string, one of ``_AFTER_A_STRING`` follows. A document with an empty row (``{}``) is
-    read whole instead, as is one where ``{}`` occurs at all, in a literal say."""
-    if b"{}" in body:
+    The engine writes compact JSON in which a quote inside a string is escaped as ``\\"``, so the quote of
+    ``{"`` opens or closes a string. Where it opens one, the ``{`` opens an object and the string is its
+    first key; where it closes one (a literal whose text ends in ``{``), one of ``,}]:`` follows it. When
+    no quote closes a string that way and no object is empty (``{}``, a row without a binding), the objects
+    are the document, those after a ``:`` (``head``, ``results``, each bound value and the parts of a
+    triple term) and the rows, and three scans of the bytes count them. Any other document is parsed with
+    orjson."""
+    if b"{}" in body or _CLOSING_QUOTE.search(body) is not None:
         return len(orjson.loads(body)["results"]["bindings"])
-    starts = body.count(b'[{"') + body.count(b',{"')
-    closing = sum(body.count(b'[{"' + after) + body.count(b',{"' + after) for after in _AFTER_A_STRING)
-    return starts - closing
+    return body.count(b'{"') - body.count(b':{"') - 1
 
 
 def xml_rows(body: bytes, width: int) -> int:
