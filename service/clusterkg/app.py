@@ -63,6 +63,8 @@ class ClusterKGApp(FastAPI):
     on to FastAPI's own stack (``stack``)."""
 
     front: ASGIApp | None = None
+    #: The front's answers to ``GET /sparql``, which the HTTP protocol may ask for before any ASGI work.
+    answers: caches.CachedAnswers | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.front is None:
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     catalogue = Catalogue.load(locate(settings.source_dir).queries_dir)  # a broken query stops start-up here
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
         the_store = store or open_store(
             settings, update_from_sources=settings.build_on_start, workers=settings.query_workers
         )
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.state.monitor = await start_monitor(the_store, settings)
         gc.freeze()  # what start-up built lives as long as the app: keep it out of every collection
         try:
-            yield
+            yield lifespan_state(app)
         finally:
             await app.state.monitor.stop()
             the_store.close()
@@ -119,10 +121,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
+def lifespan_state(app: FastAPI) -> dict[str, object]:
+    """What the server keeps for the app's life: the front's answers that need no ASGI cycle
+    (``http/connections.py``)."""
+    answers = app.answers if isinstance(app, ClusterKGApp) else None
+    return {} if answers is None else {caches.ANSWER_NOW: answers.answer_now}
+
+
 def install_middleware(app: ClusterKGApp, settings: Settings) -> None:
     """In front, the access log and ``GET /sparql`` (which leaves a request with an ``Origin`` to the stack
     when CORS is on); in the stack, the canned answers' cache and CORS when origins are configured."""
     front = caches.CachedAnswers(app.stack, app, on_error=error_response, cors=bool(settings.cors_origins))
+    app.answers = front
     app.front = AccessLogMiddleware(front)
     app.add_middleware(caches.CachedCannedAnswers)
     if settings.cors_origins:

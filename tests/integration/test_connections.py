@@ -10,6 +10,7 @@ import resource
 import socket
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -91,6 +92,25 @@ def read_answer(sock: socket.socket) -> bytes:
     while len(body) < length and (chunk := sock.recv(65536)):
         body += chunk
     return head + b"\r\n\r\n" + body
+
+
+def read_answers(sock: socket.socket, count: int) -> list[bytes]:
+    """``count`` whole answers, each cut from the bytes received at its ``content-length``."""
+    data, answers = b"", []
+    while len(answers) < count:
+        head, found, rest = data.partition(b"\r\n\r\n")
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
+            0,
+        )
+        if found and len(rest) >= length:
+            answers.append(head + found + rest[:length])
+            data = rest[length:]
+        elif chunk := sock.recv(65536):
+            data += chunk
+        else:
+            break
+    return answers
 
 
 def trickle(sockets: list[socket.socket], stop: threading.Event) -> None:
@@ -202,3 +222,30 @@ def test_an_expect_100_continue_is_answered_before_the_body_is_sent(server: Serv
         assert read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(body)
         assert b'"boolean":true' in read_until(sock, b'"boolean":true')
+
+
+def test_a_query_asked_again_gets_the_same_answer_alone_and_pipelined_in_order(server: Server) -> None:
+    """After its first answer a lookup is answered by the protocol at once; the bytes are the same, and
+    pipelined behind a query that needs a worker it still comes after that query's answer."""
+
+    def get(query: str) -> bytes:
+        return (
+            b"GET /sparql?query=" + urllib.parse.quote(query, safe="").encode() + b" HTTP/1.1\r\n"
+            b"Host: 127.0.0.1\r\nAccept: application/sparql-results+json\r\n\r\n"
+        )
+
+    lookup = get("SELECT ?p ?o WHERE { <urn:x:nothing> ?p ?o }")
+    join = get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?x }")
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(lookup)
+        first = read_answer(sock)
+        sock.sendall(lookup)
+        again = read_answer(sock)
+        sock.sendall(join + lookup + join + lookup)
+        pipelined = read_answers(sock, 4)
+    body = first.partition(b"\r\n\r\n")[2]
+    assert first.startswith(b"HTTP/1.1 200") and b'"bindings":[]' in body
+    assert again.partition(b"\r\n\r\n")[2] == body
+    assert [answer.startswith(b"HTTP/1.1 200") for answer in pipelined] == [True] * 4
+    assert [b'"n"' in answer for answer in pipelined] == [True, False, True, False]
+    assert pipelined[1].partition(b"\r\n\r\n")[2] == body == pipelined[3].partition(b"\r\n\r\n")[2]

@@ -31,6 +31,10 @@ PREFIX = "/queries/"
 
 #: What is kept of an answer: status, headers and body, as sent.
 Sent = tuple[int, list[tuple[bytes, bytes]], bytes]
+#: A 200 answer's headers and body.
+Answer = tuple[list[tuple[bytes, bytes]], bytes]
+#: The key of ``CachedAnswers.answer_now`` in the app's lifespan state, where the HTTP protocol finds it.
+ANSWER_NOW = "clusterkg.answer_now"
 
 
 class CachedCannedAnswers:
@@ -157,6 +161,34 @@ class CachedAnswers:
             state.result_cache.put(job, version, result, len(result.body))
         await send_result(result, send)
 
+    def answer_now(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> Answer | None:
+        """The headers and body of the answer to ``GET /sparql?`` ``query_string``, when it can be given
+        before any ASGI work (``http/connections.py`` asks): a request whose checks passed before (the
+        same query string and ``Accept`` header), answered from the result cache or by the store at once
+        (``Store.answer_now``). ``None`` otherwise, and the request takes the path above; so it does when
+        the store fails, to be evaluated again there and its error reported as usual."""
+        accept = None
+        for name, value in headers:
+            if name == b"accept" and accept is None:
+                accept = value
+            elif name == b"origin" and self.cors:
+                return None
+        job = self._jobs.get((query_string, accept or b""))
+        if job is None:
+            return None
+        state = self.owner.state
+        version = cache_version(state.store, job)
+        result = state.result_cache.get(job, version)
+        if result is None:
+            try:
+                result = state.store.answer_now(job)
+            except Exception:  # noqa: BLE001 - the path above evaluates it again and reports the error
+                return None
+            if result is None:
+                return None
+            state.result_cache.put(job, version, result, len(result.body))
+        return result_headers(result), result.body
+
     def _cors(self, scope: Scope) -> bool:
         return self.cors and any(name == b"origin" for name, _ in scope["headers"])
 
@@ -175,8 +207,8 @@ class CachedAnswers:
         return job
 
 
-async def send_result(result: QueryResult, send: Send) -> None:
-    """The same response as ``to_response``, written as the two ASGI messages."""
+def result_headers(result: QueryResult) -> list[tuple[bytes, bytes]]:
+    """The headers of ``to_response``'s response."""
     headers = [
         (b"content-type", MEDIA_TYPES[result.result_format].encode()),
         (b"content-length", str(len(result.body)).encode()),
@@ -185,5 +217,11 @@ async def send_result(result: QueryResult, send: Send) -> None:
     ]
     if result.truncated:
         headers.append((b"x-clusterkg-truncated", b"true"))
+    return headers
+
+
+async def send_result(result: QueryResult, send: Send) -> None:
+    """The same response as ``to_response``, written as the two ASGI messages."""
+    headers = result_headers(result)
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": result.body})

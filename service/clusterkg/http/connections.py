@@ -13,6 +13,12 @@ uvicorn's own httptools protocol with three additions:
 - a response's status line and headers are held until its first body bytes (or its end) and written with
   them (``HeldHeaders``): one write, one segment on the wire and one wake-up of the client for an answer
   sent whole, instead of two.
+- ``GET /sparql`` is answered by the protocol itself, without an ASGI cycle (a task, the scope's trip
+  through the middleware, two messages), when the app says it can answer at once
+  (``caches.CachedAnswers.answer_now``, which the app's lifespan state offers): a query whose checks
+  passed before, answered from the result cache or evaluated at once by the store. Every other request,
+  and one that has to wait its turn behind a pipelined request, a client that is not reading, or a
+  ``100 Continue``, goes to uvicorn as usual.
 
 ``clusterkg serve`` passes it to uvicorn as its ``http`` protocol, after ``configure(settings)``.
 """
@@ -22,12 +28,16 @@ from __future__ import annotations
 import asyncio
 import json
 import resource
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..config import Settings
+from ..logging import log_access
+from .caches import ANSWER_NOW
 
 #: Descriptors kept for the store, the query workers' pipes, log files and the like.
 RESERVED_DESCRIPTORS = 256
@@ -109,6 +119,23 @@ class HeldHeaders:
 _CONTINUE = b"HTTP/1.1 100 "
 
 
+class _Unheard:
+    def set(self) -> None:
+        """Nobody waits for a request that was answered at once."""
+
+
+class AnsweredAtOnce:
+    """What uvicorn's protocol reads of its current request cycle, for a request it did not make one for:
+    answered and complete (the rest of its body, if any, is ignored, as after any response)."""
+
+    response_complete = True
+    keep_alive = True
+    message_event = _Unheard()
+
+
+ANSWERED = AnsweredAtOnce()
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a connection limit, a header timeout and a header size limit."""
 
@@ -159,6 +186,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self._header_bytes > self.limits.max_header_bytes:
             self._refuse_headers()  # before the request reaches the app
             return
+        if self._answered_at_once():
+            return
         super().on_headers_complete()
         cycle = self.cycle
         if cycle is not None and cycle.transport is self.transport:
@@ -171,6 +200,44 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 completed()
 
             cycle.on_response = on_response
+
+    def _answered_at_once(self) -> bool:
+        """Answer a ``GET /sparql`` here if the app can answer it at once (see the module); ``False`` leaves
+        the request to uvicorn."""
+        answer_now = self.app_state.get(ANSWER_NOW)
+        previous = self.cycle
+        if (
+            answer_now is None
+            or self.limit_concurrency is not None  # uvicorn's own limit: its cycle applies it
+            or (previous is not None and not previous.response_complete)  # pipelined: it waits its turn
+            or self.expect_100_continue
+            or self.flow.write_paused
+            or self.root_path
+            or self.parser.get_method() != b"GET"
+            or self.parser.should_upgrade()
+        ):
+            return False
+        url = httptools.parse_url(self.url)
+        if url.path != b"/sparql":
+            return False
+        started = time.perf_counter()
+        answer = answer_now(url.query or b"", self.headers)
+        if answer is None:
+            return False
+        headers, body = answer
+        keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
+        response = [b"HTTP/1.1 200 OK\r\n"]
+        for name, value in (*self.server_state.default_headers, *headers):
+            response += (name, b": ", value, b"\r\n")
+        response.append(b"\r\n" if keep_alive else b"connection: close\r\n\r\n")
+        response.append(body)
+        self.transport.write(b"".join(response))
+        self.cycle = ANSWERED  # type: ignore[assignment]
+        log_access("GET", "/sparql", 200, (time.perf_counter() - started) * 1000)
+        if not keep_alive:
+            self.transport.close()
+        self.on_response_complete()
+        return True
 
     def _await_headers(self) -> None:
         self._reading_headers, self._header_bytes, self._raw_header_bytes = True, 0, 0

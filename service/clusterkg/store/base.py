@@ -89,6 +89,11 @@ class Store(Protocol):
         """The same, blocking (for the CLI)."""
         ...
 
+    def answer_now(self, job: QueryJob) -> QueryResult | None:
+        """The answer, when this process can give it at once without waiting on anything (a worker, a
+        thread, the network) and without risk of running away; else ``None``, and ``query`` answers."""
+        ...
+
     def triple_count(self) -> int:
         """Number of quads in all graphs."""
         ...

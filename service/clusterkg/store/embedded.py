@@ -286,13 +286,9 @@ class EmbeddedStore:
             if job.federated and self._pool is not None:
                 raise ServiceForbidden("This service calls no SERVICE endpoint (CLUSTERKG_SERVICE_ALLOWLIST).")
             return await asyncio.to_thread(self.query_sync, job)
-        plan = None if job.federated else read_plan(job.query)
-        if plan is not None:
-            if plan.lookup:
-                return self.query_sync(job)  # the cost of its answer: no worker needed to stop it (plans.py)
-            answer = self._scan_here(job, plan)
-            if answer is not None:
-                return answer
+        answer = self.answer_now(job)
+        if answer is not None:
+            return answer
         if self._shared_version is not None:
             pool.version = self._shared_version.value
         return await pool.run(job)
@@ -300,6 +296,19 @@ class EmbeddedStore:
     def query_sync(self, job: QueryJob) -> QueryResult:
         with _engine_errors(), self.reading() as store:
             return evaluate(store, job)
+
+    def answer_now(self, job: QueryJob) -> QueryResult | None:
+        """A lookup's answer, or a scan's from the in-memory copy (``plans.py``: neither can run away, so
+        neither needs a worker to stop it); ``None`` for any other query, or without query workers (every
+        query then runs in a thread)."""
+        if self._pool is None or job.federated:
+            return None
+        plan = read_plan(job.query)
+        if plan is None:
+            return None
+        if plan.lookup:
+            return self.query_sync(job)
+        return self._scan_here(job, plan)
 
     def _scan_here(self, job: QueryJob, plan: Plan) -> QueryResult | None:
         """A scan's answer from the in-memory copy of the newest snapshot, or ``None`` when it is not this
