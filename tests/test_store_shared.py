@@ -21,7 +21,7 @@ from clusterkg.errors import StoreLocked, StoreUnavailable
 from clusterkg.store.base import QueryJob
 from clusterkg.store.embedded import EmbeddedStore
 from clusterkg.store.shared import SharedVersion, open_for_writing, write_lock
-from clusterkg.store.writer import SOCKET_DIR, SOCKET_NAME
+from clusterkg.store.writer import SOCKET_DIR, SOCKET_NAME, Write, WriterRole
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -212,4 +212,17 @@ def test_a_socket_that_cannot_be_made_is_reported_by_its_path_and_the_lock_let_g
         store.start()
     store.close()
     with write_lock(tmp_path, timeout=0.5):  # not held any more
+        pass
+
+
+def test_a_process_that_is_stopping_does_not_become_the_writer(tmp_path: Path) -> None:
+    """A write still being sent when its process stops finds no writer: it is refused, not written by a
+    process that takes the role on its way out."""
+    written: list[Write] = []
+    role = WriterRole(tmp_path / "oxigraph", apply=lambda write: written.append(write) is None)
+    role.release()
+    with pytest.raises(StoreUnavailable, match="stopping"):
+        role.send(Write.of_update(insert(1), None), timeout=1.0)
+    assert written == [] and not role.holds
+    with write_lock(tmp_path, timeout=0.5):  # nobody took it
         pass

@@ -126,6 +126,7 @@ class WriterRole:
         self._accepting: threading.Thread | None = None
         self.store: OxStore | None = None
         self._taking = threading.Lock()
+        self._released = False  # the process is stopping: it takes the role no more
 
     @property
     def holds(self) -> bool:
@@ -137,6 +138,8 @@ class WriterRole:
         with self._taking:
             if self.holds:
                 return True
+            if self._released:
+                raise StoreUnavailable("This process is stopping and no longer writes the store: nothing was written.")
             fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -172,7 +175,10 @@ class WriterRole:
             time.sleep(RETRY_SECONDS)
 
     def release(self) -> None:
-        """Stop answering the others, close the store and let go of the lock (call under the write lock)."""
+        """Stop answering the others, close the store and let go of the lock (call under the write lock); a
+        write still being sent from this process is not written here afterwards."""
+        with self._taking:
+            self._released = True
         listener, self._listener = self._listener, None
         if listener is not None:
             with contextlib.suppress(OSError):
