@@ -63,6 +63,8 @@ class Connection:
 
     def answer_now(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> object:
         self.asked.append((query_string, headers))
+        if query_string == b"query=fails":
+            raise RuntimeError("the store is not open")
         return ANSWER if query_string == AT_ONCE else None
 
     async def app(self, scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
@@ -195,3 +197,11 @@ def test_a_body_sent_with_the_get_is_ignored_and_the_next_request_answered(loop:
     assert len(answers) == 2 and all(answer.endswith(b"at once") for answer in answers)
     connection.settle()
     assert connection.app_saw == []
+
+
+def test_an_answer_that_fails_is_asked_of_the_app_which_reports_it(loop: asyncio.AbstractEventLoop) -> None:
+    connection = Connection(loop)
+    connection.send(get(b"query=fails"))
+    connection.settle()
+    assert connection.app_saw == [("GET", "/sparql", b"query=fails")]
+    assert connection.answers()[0].endswith(b"from the app: query=fails") and not connection.transport.closed

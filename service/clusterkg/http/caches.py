@@ -165,8 +165,8 @@ class CachedAnswers:
         """The headers and body of the answer to ``GET /sparql?`` ``query_string``, when it can be given
         before any ASGI work (``http/connections.py`` asks): a request whose checks passed before (the
         same query string and ``Accept`` header), answered from the result cache or by the store at once
-        (``Store.answer_now``). ``None`` otherwise, and the request takes the path above; so it does when
-        the store fails, to be evaluated again there and its error reported as usual."""
+        (``Store.answer_now``). ``None`` otherwise, and the request takes the path above. An error is
+        raised as it is: the protocol then leaves the request to that path too, which reports it."""
         accept = None
         for name, value in headers:
             if name == b"accept" and accept is None:
@@ -180,10 +180,7 @@ class CachedAnswers:
         version = cache_version(state.store, job)
         result = state.result_cache.get(job, version)
         if result is None:
-            try:
-                result = state.store.answer_now(job)
-            except Exception:  # noqa: BLE001 - the path above evaluates it again and reports the error
-                return None
+            result = state.store.answer_now(job)
             if result is None:
                 return None
             state.result_cache.put(job, version, result, len(result.body))

@@ -17,8 +17,9 @@ uvicorn's own httptools protocol with three additions:
   through the middleware, two messages), when the app says it can answer at once
   (``caches.CachedAnswers.answer_now``, which the app's lifespan state offers): a query whose checks
   passed before, answered from the result cache or evaluated at once by the store. Every other request,
-  and one that has to wait its turn behind a pipelined request, a client that is not reading, or a
-  ``100 Continue``, goes to uvicorn as usual.
+  and one that has to wait its turn behind a pipelined request, a client that is not reading, a
+  ``100 Continue``, or an answer that failed (the app, asked again, reports the error), goes to uvicorn
+  as usual.
 
 ``clusterkg serve`` passes it to uvicorn as its ``http`` protocol, after ``configure(settings)``.
 """
@@ -221,7 +222,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if url.path != b"/sparql":
             return False
         started = time.perf_counter()
-        answer = answer_now(url.query or b"", self.headers)
+        try:
+            answer = answer_now(url.query or b"", self.headers)
+        except Exception:  # noqa: BLE001 - uvicorn's cycle asks the app again, which reports the error
+            return False
         if answer is None:
             return False
         headers, body = answer
