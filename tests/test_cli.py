@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from clusterkg.cli import main
+from clusterkg.cli import COMMAND_MODULES, main
 
 
 @pytest.fixture
@@ -22,6 +25,35 @@ def test_help_explains_each_command(command: list[str]) -> None:
     assert result.exit_code == 0
     assert "Usage:" in result.output
     assert len(result.output.splitlines()) > 5
+
+
+FAMILIES = ("serve", "store", "query", "dataset", "links", "validate")
+
+
+def test_every_command_of_every_family_is_listed_where_it_is_defined() -> None:
+    defined = {
+        command.name: family
+        for family in FAMILIES
+        for command in importlib.import_module(f"clusterkg.cli.{family}").COMMANDS
+    }
+    assert defined == COMMAND_MODULES
+    listed = CliRunner().invoke(main, ["--help"]).output
+    assert all(f"  {name} " in listed for name in defined)
+
+
+def test_serve_imports_only_what_it_needs() -> None:
+    """The parent of several HTTP processes starts them sooner without the validator or the dataset tools."""
+    code = (
+        "import sys; from clusterkg.cli import main; main(['serve', '--help'], standalone_mode=False); "
+        "print(sorted(name for name in ('pyshacl', 'clusterkg.cli.dataset', 'fastapi') if name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_unknown_command_is_reported() -> None:
+    result = CliRunner().invoke(main, ["serv"])
+    assert result.exit_code == 2 and "No such command 'serv'" in result.output
 
 
 def test_build_then_rebuild(runner: CliRunner) -> None:

@@ -39,10 +39,6 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
     missing or a source file changed. With --endpoint the service runs in front of that SPARQL server
     (load it with `clusterkg build --endpoint URL`).
     """
-    import uvicorn  # noqa: PLC0415 - not needed by the other commands
-
-    from ..app import create_app  # noqa: PLC0415
-
     overrides = {
         "host": host,
         "port": port,
@@ -63,6 +59,10 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
     if settings.several_processes:
         serve_processes(settings, overrides)
         return
+    # Not needed by the other commands, nor by the parent of several HTTP processes (each imports its own).
+    import uvicorn  # noqa: PLC0415
+
+    from ..app import create_app  # noqa: PLC0415
     from ..http import connections  # noqa: PLC0415
     from ..http.serving import server_options  # noqa: PLC0415
 
@@ -74,13 +74,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, endpoint: s
 def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
     """Several HTTP processes on the port, each with its own listening socket (``http/serving.py``), its
     own app and its own query workers over the shared store (``store/shared.py``). The store is built here,
-    once, before they start; they read their settings from the environment, which gets the command-line
-    options."""
+    once, before they start (while they are being prepared); they read their settings from the environment,
+    which gets the command-line options."""
     from ..http.serving import Processes  # noqa: PLC0415
 
     configure(settings.log_level)
-    if not settings.is_remote and settings.build_on_start:
-        open_store(settings, update_from_sources=True).close()
     for name, value in overrides.items():
         if value is not None:
             os.environ[f"CLUSTERKG_{name.upper()}"] = str(value)
@@ -89,6 +87,9 @@ def serve_processes(settings: Settings, overrides: dict[str, Any]) -> None:
         processes = Processes(settings.host, settings.port, settings.serve_processes)
     except OSError as error:
         raise click.ClickException(f"Cannot listen on {settings.host}:{settings.port}: {error.strerror}.") from None
+    processes.start_preloading()  # the HTTP processes' imports, meanwhile, in the process they are forked from
+    if not settings.is_remote and settings.build_on_start:
+        open_store(settings, update_from_sources=True).close()
     processes.run()
     if processes.failed:
         raise click.ClickException("The HTTP processes kept ending right after they started; see the log above.")

@@ -11,17 +11,23 @@ The parent binds the address first, without listening (the kernel hands connecti
 sockets), so that a port in use is reported at once and a port 0 is chosen once for all processes. It
 restarts an HTTP process that ends, and on SIGINT or SIGTERM stops them all (each finishes the requests
 it is answering, as uvicorn does on SIGTERM).
+
+The HTTP processes are forked from multiprocessing's fork server, a fresh interpreter started at once
+(``start_preloading``) that imports the service (``PRELOAD``) while the parent checks the store, and never
+opens it (RocksDB's threads would not survive a fork): each process then starts with the imports done,
+instead of every process importing FastAPI, rdflib and the rest for itself after it starts.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import signal
 import socket
 import threading
 import time
-from multiprocessing.context import SpawnProcess
+from multiprocessing.context import ForkServerProcess
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +38,8 @@ log = logging.getLogger("clusterkg.serve")
 
 #: The app each process serves (it reads its settings from the environment).
 APP = "clusterkg.app:app_from_environment"
+#: What the fork server imports before it forks the HTTP processes.
+PRELOAD = ["clusterkg.app", "clusterkg.http.connections", "clusterkg.config", "uvicorn", "uvicorn.main"]
 #: An HTTP process that ends this soon after it started, this many times in a row, stops the service.
 QUICK_EXIT_SECONDS = 10.0
 QUICK_EXITS = 3
@@ -90,10 +98,15 @@ class Processes:
         self.backlog = backlog
         self._probe = shared_port_socket(host, port)  # the address is free (or OSError), and the port known
         self.port: int = self._probe.getsockname()[1]
-        self._context = multiprocessing.get_context("spawn")
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOAD)
         self._stop = threading.Event()
         #: Whether the service stopped because its processes kept ending.
         self.failed = False
+
+    def start_preloading(self) -> None:
+        """Start the fork server now, so that it imports the service while this process does other work."""
+        multiprocessing.forkserver.ensure_running()
 
     def run(self) -> None:
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -120,7 +133,7 @@ class Processes:
                 signal.signal(sig, handler)
             self._probe.close()
 
-    def _start(self) -> tuple[SpawnProcess, float]:
+    def _start(self) -> tuple[ForkServerProcess, float]:
         process = self._context.Process(target=serve_one, args=(self.host, self.port, self.backlog))
         process.start()
         return process, time.monotonic()
@@ -129,7 +142,7 @@ class Processes:
         self._stop.set()
 
     @staticmethod
-    def _stop_all(processes: list[SpawnProcess]) -> None:
+    def _stop_all(processes: list[ForkServerProcess]) -> None:
         for process in processes:
             if process.is_alive():
                 process.terminate()
