@@ -39,7 +39,7 @@ log = logging.getLogger("clusterkg.serve")
 #: The app each process serves (it reads its settings from the environment).
 APP = "clusterkg.app:app_from_environment"
 #: What the fork server imports before it forks the HTTP processes.
-PRELOAD = ["clusterkg.app", "clusterkg.http.connections", "clusterkg.config", "uvicorn", "uvicorn.main"]
+PRELOAD = ["clusterkg.app", "clusterkg.http.connections", "uvicorn", "uvloop"]
 #: An HTTP process that ends this soon after it started, this many times in a row, stops the service.
 QUICK_EXIT_SECONDS = 10.0
 QUICK_EXITS = 3
